@@ -1,0 +1,74 @@
+"""nightleg/settings.py: read from the environment, and fail closed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from nightleg import settings as nightleg_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_settings(**env: str) -> subprocess.CompletedProcess:
+    """Import the real settings in a clean interpreter with exactly these variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NIGHTLEG_"))}
+    code = "import nightleg.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_without_debug_a_missing_secret_key_is_an_error():
+    result = _load_settings()
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = _load_settings(DJANGO_SECRET_KEY="s3cret")
+    assert result.stdout.split(" ", 1)[0] == "False"
+
+
+def test_a_malformed_boolean_is_an_error():
+    result = _load_settings(DJANGO_SECRET_KEY="s3cret", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_the_secret_key_can_come_from_a_file(tmp_path):
+    key = tmp_path / "key"
+    key.write_text("from-a-file\n")
+    result = _load_settings(DJANGO_SECRET_KEY_FILE=str(key), DJANGO_ALLOWED_HOSTS="a.example, b")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['a.example', 'b']"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("ON", True), ("0", False), ("off", False)]
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("NIGHTLEG_FLAG", raw)
+    assert nightleg_settings.env_bool("NIGHTLEG_FLAG") is expected
+
+
+def test_env_int_rejects_words(monkeypatch):
+    monkeypatch.setenv("NIGHTLEG_NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        nightleg_settings.env_int("NIGHTLEG_NUMBER", 1)
+
+
+def test_a_missing_secret_file_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("NIGHTLEG_SECRET_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ImproperlyConfigured, match="NIGHTLEG_SECRET_FILE"):
+        nightleg_settings.env_secret("NIGHTLEG_SECRET")
