@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from journal.models import CrampEpisode, Night, Profile
+
+
+class CrampEpisodeInline(admin.TabularInline):
+    model = CrampEpisode
+    extra = 0
+
+
+@admin.register(Night)
+class NightAdmin(admin.ModelAdmin):
+    list_display = ["date", "user", "stretch_minutes", "caffeine_drinks", "alcohol_drinks"]
+    list_filter = ["date"]
+    search_fields = ["user__username"]
+    date_hierarchy = "date"
+    raw_id_fields = ["user"]
+    inlines = [CrampEpisodeInline]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "display_name", "time_zone"]
+    search_fields = ["user__username", "display_name"]

@@ -1,0 +1,21 @@
+"""Which night is "last night" for a person, in their own time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.utils import timezone
+
+
+def local_today(tz: zoneinfo.ZoneInfo) -> dt.date:
+    return timezone.now().astimezone(tz).date()
+
+
+def last_night(tz: zoneinfo.ZoneInfo) -> dt.date:
+    """The evening that began the night a person is logging this morning.
+
+    A night is dated by its evening, so it is always yesterday's date: at 07:00 on the
+    25th and at 02:00 on the 25th (woken by a cramp) alike, the night began on the 24th.
+    """
+    return local_today(tz) - dt.timedelta(days=1)

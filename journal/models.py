@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+
+# Limits shared by the database constraints and the forms.
+MAX_MINUTES = 600
+MAX_DRINKS = 30
+MAX_GLASSES = 40
+MAX_SEVERITY = 10
+MAX_NOTES = 2000
+
+
+def _range(low: int | Decimal, high: int | Decimal) -> list:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _in_range(field: str, low: int | Decimal, high: int | Decimal) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=f"%(class)s_{field}_range",
+    )
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="Used to work out which night is “last night”.",
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @classmethod
+    def for_user(cls, user) -> Profile:
+        profile, _ = cls.objects.get_or_create(user=user)
+        return profile
+
+
+class SleepQuality(models.IntegerChoices):
+    VERY_POOR = 1, "Very poor"
+    POOR = 2, "Poor"
+    FAIR = 3, "Fair"
+    GOOD = 4, "Good"
+    VERY_GOOD = 5, "Very good"
+
+
+# (model field, label) for each stretch; the first five are the article's.
+STRETCHES = [
+    ("stretch_calf_wall", "Calf stretch against a wall"),
+    ("stretch_calf_towel", "Towel calf stretch"),
+    ("stretch_hamstring", "Hamstring stretch"),
+    ("stretch_quadriceps", "Quadriceps stretch"),
+    ("stretch_hip_flexor", "Hip flexor stretch"),
+    ("stretch_other", "Another stretch"),
+]
+RELAXATIONS = [
+    ("relax_breathing", "Deep breathing"),
+    ("relax_meditation", "Meditation"),
+    ("relax_other", "Other relaxation"),
+]
+# Everything about the evening that usually repeats night to night: the morning log
+# pre-fills these from the person's most recent night.
+HABIT_FIELDS = [
+    "bedtime",
+    "stretch_minutes",
+    *(name for name, _ in STRETCHES),
+    "caffeine_drinks",
+    "last_caffeine_at",
+    "alcohol_drinks",
+    "last_alcohol_at",
+    "water_glasses",
+    "electrolytes",
+    *(name for name, _ in RELAXATIONS),
+    "relaxation_minutes",
+]
+
+
+class NightQuerySet(models.QuerySet):
+    def for_user(self, user) -> NightQuerySet:
+        return self.filter(user=user)
+
+    def between(self, start: dt.date | None, end: dt.date | None) -> NightQuerySet:
+        qs = self
+        if start is not None:
+            qs = qs.filter(date__gte=start)
+        if end is not None:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+    def with_cramp_summary(self) -> NightQuerySet:
+        """Annotate each night with its episode count and worst severity (one query)."""
+        return self.annotate(n_cramps=Count("episodes"), worst_cramp=Max("episodes__severity"))
+
+
+class Night(models.Model):
+    """One logged night, dated by the evening it began."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nights"
+    )
+    date = models.DateField(help_text="The evening the night began.")
+    bedtime = models.TimeField(null=True, blank=True)
+
+    stretch_minutes = models.PositiveSmallIntegerField(
+        "stretching (minutes)", default=0, validators=_range(0, MAX_MINUTES)
+    )
+    stretch_calf_wall = models.BooleanField(STRETCHES[0][1], default=False)
+    stretch_calf_towel = models.BooleanField(STRETCHES[1][1], default=False)
+    stretch_hamstring = models.BooleanField(STRETCHES[2][1], default=False)
+    stretch_quadriceps = models.BooleanField(STRETCHES[3][1], default=False)
+    stretch_hip_flexor = models.BooleanField(STRETCHES[4][1], default=False)
+    stretch_other = models.BooleanField(STRETCHES[5][1], default=False)
+
+    caffeine_drinks = models.PositiveSmallIntegerField(
+        "caffeinated drinks", default=0, validators=_range(0, MAX_DRINKS)
+    )
+    last_caffeine_at = models.TimeField("time of the last one", null=True, blank=True)
+    alcohol_drinks = models.DecimalField(
+        "alcoholic drinks (standard drinks)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=_range(Decimal(0), Decimal(MAX_DRINKS)),
+    )
+    last_alcohol_at = models.TimeField("time of the last one", null=True, blank=True)
+    water_glasses = models.PositiveSmallIntegerField(
+        "water (glasses)", default=0, validators=_range(0, MAX_GLASSES)
+    )
+    electrolytes = models.BooleanField("electrolyte drink or supplement", default=False)
+
+    relax_breathing = models.BooleanField(RELAXATIONS[0][1], default=False)
+    relax_meditation = models.BooleanField(RELAXATIONS[1][1], default=False)
+    relax_other = models.BooleanField(RELAXATIONS[2][1], default=False)
+    relaxation_minutes = models.PositiveSmallIntegerField(
+        "relaxation (minutes)", default=0, validators=_range(0, MAX_MINUTES)
+    )
+
+    sleep_quality = models.PositiveSmallIntegerField(choices=SleepQuality, null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=MAX_NOTES)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_night_per_user_per_date"),
+            _in_range("stretch_minutes", 0, MAX_MINUTES),
+            _in_range("caffeine_drinks", 0, MAX_DRINKS),
+            _in_range("alcohol_drinks", 0, MAX_DRINKS),
+            _in_range("water_glasses", 0, MAX_GLASSES),
+            _in_range("relaxation_minutes", 0, MAX_MINUTES),
+            models.CheckConstraint(
+                condition=Q(sleep_quality__isnull=True)
+                | Q(sleep_quality__gte=1, sleep_quality__lte=5),
+                name="%(class)s_sleep_quality_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Night of {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("journal:night-edit", args=[self.date.isoformat()])
+
+    @property
+    def cramp_count(self) -> int:
+        # Uses the annotation when the queryset has one, else counts.
+        annotated = getattr(self, "n_cramps", None)
+        return annotated if annotated is not None else self.episodes.count()
+
+    @property
+    def is_cramp_free(self) -> bool:
+        return self.cramp_count == 0
+
+    @property
+    def stretches_done(self) -> list[str]:
+        return [label for name, label in STRETCHES if getattr(self, name)]
+
+    @property
+    def relaxations_done(self) -> list[str]:
+        return [label for name, label in RELAXATIONS if getattr(self, name)]
+
+
+class Muscle(models.TextChoices):
+    CALF = "calf", "Calf"
+    FOOT = "foot", "Foot"
+    SHIN = "shin", "Shin"
+    HAMSTRING = "hamstring", "Back of thigh"
+    QUADRICEPS = "quadriceps", "Front of thigh"
+    OTHER = "other", "Other"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both"
+
+
+class CrampEpisode(models.Model):
+    night = models.ForeignKey(Night, on_delete=models.CASCADE, related_name="episodes")
+    at = models.TimeField("about when", null=True, blank=True)
+    muscle = models.CharField(max_length=12, choices=Muscle, default=Muscle.CALF)
+    side = models.CharField(max_length=5, choices=Side)
+    severity = models.PositiveSmallIntegerField(
+        "severity (0–10)", validators=_range(0, MAX_SEVERITY)
+    )
+    duration_minutes = models.DecimalField(
+        "duration (minutes)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_range(Decimal(0), Decimal(MAX_MINUTES)),
+        help_text="0.5 is half a minute.",
+    )
+    woke_me = models.BooleanField("woke me up", default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            _in_range("severity", 0, MAX_SEVERITY),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=0, duration_minutes__lte=MAX_MINUTES),
+                name="%(class)s_duration_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(muscle__in=Muscle.values), name="%(class)s_muscle_valid"
+            ),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="%(class)s_side_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} {self.get_muscle_display().lower()}, {self.severity}/10"

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from journal.models import CrampEpisode, Night, Profile
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, time_zone: str = "UTC") -> User:
+    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    Profile.objects.create(user=user, time_zone=time_zone)
+    return user
+
+
+def make_night(user: User, date: dt.date | str = "2026-11-20", **overrides) -> Night:
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    night = Night(user=user, date=date, **overrides)
+    night.full_clean()
+    night.save()
+    return night
+
+
+def make_episode(night: Night, **overrides) -> CrampEpisode:
+    fields = {"muscle": "calf", "side": "left", "severity": 5, "duration_minutes": Decimal("1.5")}
+    episode = CrampEpisode(night=night, **(fields | overrides))
+    episode.full_clean()
+    episode.save()
+    return episode
+
+
+@pytest.fixture
+def alice(db) -> User:
+    """The owner in view tests."""
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    """The outsider in view tests."""
+    return make_user("bob")
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
+def night_post(
+    date: str = "2026-11-20",
+    episodes: list[dict] | None = None,
+    initial_episodes: int = 0,
+    extra: int = 3,
+    **habits,
+) -> dict[str, str]:
+    """POST data for the night form, as a browser would send it."""
+    data = {
+        "date": date,
+        "bedtime": "22:30",
+        "stretch_minutes": "10",
+        "caffeine_drinks": "1",
+        "last_caffeine_at": "09:00",
+        "alcohol_drinks": "0",
+        "last_alcohol_at": "",
+        "water_glasses": "6",
+        "relaxation_minutes": "0",
+        "sleep_quality": "4",
+        "notes": "",
+    } | {k: str(v) for k, v in habits.items()}
+    data = {k: v for k, v in data.items() if v is not None}
+    episodes = episodes or []
+    total = max(len(episodes), initial_episodes) + extra
+    data |= {
+        "episodes-TOTAL_FORMS": str(total),
+        "episodes-INITIAL_FORMS": str(initial_episodes),
+        "episodes-MIN_NUM_FORMS": "0",
+        "episodes-MAX_NUM_FORMS": "30",
+    }
+    for i in range(total):
+        data[f"episodes-{i}-muscle"] = "calf"  # what an untouched card sends
+    for i, episode in enumerate(episodes):
+        for key, value in episode.items():
+            data[f"episodes-{i}-{key}"] = str(value)
+    return data

@@ -1,0 +1,26 @@
+"""The admin shows nights with their episodes inline."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests.conftest import make_episode, make_night
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_night_in_the_admin_shows_its_episodes(alice):
+    night = make_night(alice)
+    make_episode(night, severity=7)
+    admin = User.objects.create_superuser("admin", "admin@example.com", "admin-password-1")
+    client = Client()
+    client.force_login(admin)
+    response = client.get(f"/admin/journal/night/{night.pk}/change/")
+    assert response.status_code == 200
+    assert 'name="episodes-0-severity" value="7"' in response.content.decode()
+
+
+def test_people_who_are_not_staff_cannot_open_the_admin(alice_client):
+    assert alice_client.get("/admin/journal/night/").status_code == 302

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from journal.models import CrampEpisode, Night
+from tests.conftest import make_episode, make_night, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _insert_night(user, **fields) -> None:
+    """Write straight to the database, past the model's validators."""
+    with transaction.atomic():
+        Night.objects.create(user=user, date=dt.date(2026, 11, 1), **fields)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"stretch_minutes": 601},
+        {"caffeine_drinks": 31},
+        {"alcohol_drinks": Decimal("30.5")},
+        {"water_glasses": 41},
+        {"relaxation_minutes": 601},
+        {"sleep_quality": 6},
+        {"sleep_quality": 0},
+    ],
+)
+def test_the_database_refuses_out_of_range_habits(alice, fields):
+    with pytest.raises(IntegrityError):
+        _insert_night(alice, **fields)
+    assert not Night.objects.exists()
+
+
+def test_the_database_accepts_the_edges_of_each_range(alice):
+    _insert_night(
+        alice,
+        stretch_minutes=600,
+        caffeine_drinks=30,
+        alcohol_drinks=Decimal(30),
+        water_glasses=40,
+        relaxation_minutes=600,
+        sleep_quality=5,
+    )
+    assert Night.objects.count() == 1
+
+
+def test_the_database_allows_one_night_per_person_per_date(alice, bob):
+    make_night(alice, "2026-11-01")
+    make_night(bob, "2026-11-01")  # another person's same date is fine
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Night.objects.create(user=alice, date=dt.date(2026, 11, 1))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"severity": 11},
+        {"duration_minutes": Decimal("600.5")},
+        {"muscle": "elbow"},
+        {"side": "middle"},
+    ],
+)
+def test_the_database_refuses_impossible_episodes(alice, fields):
+    night = make_night(alice)
+    values = {"muscle": "calf", "side": "left", "severity": 5} | fields
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CrampEpisode.objects.create(night=night, **values)
+
+
+def test_model_validation_names_the_out_of_range_field(alice):
+    night = Night(user=alice, date=dt.date(2026, 11, 1), water_glasses=41)
+    with pytest.raises(ValidationError) as info:
+        night.full_clean()
+    assert set(info.value.message_dict) == {"water_glasses"}
+
+
+def test_a_logged_night_without_episodes_is_cramp_free(alice):
+    night = make_night(alice)
+    assert night.cramp_count == 0
+    assert night.is_cramp_free
+
+
+def test_a_night_counts_its_episodes(alice):
+    night = make_night(alice)
+    make_episode(night, severity=3)
+    make_episode(night, severity=8, side="both")
+    assert night.cramp_count == 2
+    assert not night.is_cramp_free
+
+
+def test_the_summary_annotation_matches_the_episodes(alice):
+    quiet = make_night(alice, "2026-11-01")
+    crampy = make_night(alice, "2026-11-02")
+    make_episode(crampy, severity=3)
+    make_episode(crampy, severity=8)
+    rows = {n.date: n for n in Night.objects.for_user(alice).with_cramp_summary()}
+    assert (rows[quiet.date].n_cramps, rows[quiet.date].worst_cramp) == (0, None)
+    assert (rows[crampy.date].n_cramps, rows[crampy.date].worst_cramp) == (2, 8)
+    assert rows[crampy.date].cramp_count == 2
+
+
+def test_between_and_for_user_filter_by_owner_and_inclusive_dates(alice, bob):
+    for day in ("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"):
+        make_night(alice, day)
+    make_night(bob, "2026-11-02")
+    dates = Night.objects.for_user(alice).between(dt.date(2026, 11, 2), dt.date(2026, 11, 3))
+    assert sorted(n.date.day for n in dates) == [2, 3]
+    assert Night.objects.for_user(alice).between(None, dt.date(2026, 11, 1)).count() == 1
+
+
+def test_deleting_a_night_deletes_its_episodes(alice):
+    night = make_night(alice)
+    make_episode(night)
+    night.delete()
+    assert not CrampEpisode.objects.exists()
+
+
+def test_deleting_a_user_deletes_their_nights(db):
+    carol = make_user("carol")
+    make_episode(make_night(carol))
+    carol.delete()
+    assert not Night.objects.exists()
+    assert not CrampEpisode.objects.exists()
+
+
+def test_stretches_and_relaxations_read_as_labels(alice):
+    night = make_night(alice, stretch_calf_wall=True, stretch_hip_flexor=True, relax_breathing=True)
+    assert night.stretches_done == ["Calf stretch against a wall", "Hip flexor stretch"]
+    assert night.relaxations_done == ["Deep breathing"]
