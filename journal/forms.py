@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.forms import inlineformset_factory
+from django.urls import reverse
+from django.utils.html import format_html
+
+from journal.dates import local_today
+from journal.models import (
+    MAX_DRINKS,
+    MAX_GLASSES,
+    MAX_MINUTES,
+    MAX_SEVERITY,
+    CrampEpisode,
+    Night,
+    Profile,
+)
+
+MAX_EPISODES = 30
+# Counts that default to zero: left blank, they mean "none".
+_ZERO_IF_BLANK = [
+    "stretch_minutes",
+    "caffeine_drinks",
+    "alcohol_drinks",
+    "water_glasses",
+    "relaxation_minutes",
+]
+
+
+@cache
+def _time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+def _time_input() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _number_input(low: int, high: int, step: str = "1") -> forms.NumberInput:
+    return forms.NumberInput(
+        attrs={
+            "min": low,
+            "max": high,
+            "step": step,
+            "inputmode": "decimal" if step != "1" else "numeric",
+        }
+    )
+
+
+def _range_message(label: str, low: int, high: int, unit: str) -> dict[str, str]:
+    text = f"{label} must be between {low} and {high} {unit}."
+    return {"min_value": text, "max_value": text}
+
+
+class NightForm(forms.ModelForm):
+    class Meta:
+        model = Night
+        fields = [
+            "date",
+            "bedtime",
+            "stretch_minutes",
+            "stretch_calf_wall",
+            "stretch_calf_towel",
+            "stretch_hamstring",
+            "stretch_quadriceps",
+            "stretch_hip_flexor",
+            "stretch_other",
+            "caffeine_drinks",
+            "last_caffeine_at",
+            "alcohol_drinks",
+            "last_alcohol_at",
+            "water_glasses",
+            "electrolytes",
+            "relax_breathing",
+            "relax_meditation",
+            "relax_other",
+            "relaxation_minutes",
+            "sleep_quality",
+            "notes",
+        ]
+        labels = {
+            "date": "Night of",
+            "stretch_minutes": "Stretching (minutes)",
+            "caffeine_drinks": "Caffeinated drinks",
+            "last_caffeine_at": "Last caffeine at",
+            "alcohol_drinks": "Alcohol (standard drinks)",
+            "last_alcohol_at": "Last alcohol at",
+            "water_glasses": "Water (glasses)",
+            "electrolytes": "Electrolyte drink or supplement",
+            "relaxation_minutes": "Relaxation (minutes)",
+            "sleep_quality": "How did you sleep?",
+        }
+        help_texts = {
+            "date": "The evening the night began.",
+            "bedtime": "Lets the reports tell whether drinks were close to bedtime.",
+            "alcohol_drinks": "One standard drink is a small glass of wine, a half pint of beer "
+            "or a single measure of spirits.",
+        }
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "bedtime": _time_input(),
+            "last_caffeine_at": _time_input(),
+            "last_alcohol_at": _time_input(),
+            "stretch_minutes": _number_input(0, MAX_MINUTES),
+            "caffeine_drinks": _number_input(0, MAX_DRINKS),
+            "alcohol_drinks": _number_input(0, MAX_DRINKS, step="0.5"),
+            "water_glasses": _number_input(0, MAX_GLASSES),
+            "relaxation_minutes": _number_input(0, MAX_MINUTES),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "date": {"invalid": "Enter the date as YYYY-MM-DD."},
+            "bedtime": {"invalid": "Enter bedtime as a time such as 22:30."},
+            "last_caffeine_at": {"invalid": "Enter a time such as 15:00."},
+            "last_alcohol_at": {"invalid": "Enter a time such as 20:00."},
+            "stretch_minutes": _range_message("Stretching", 0, MAX_MINUTES, "minutes"),
+            "relaxation_minutes": _range_message("Relaxation", 0, MAX_MINUTES, "minutes"),
+            "caffeine_drinks": _range_message("Caffeinated drinks", 0, MAX_DRINKS, "drinks"),
+            "alcohol_drinks": _range_message("Alcohol", 0, MAX_DRINKS, "standard drinks"),
+            "water_glasses": _range_message("Water", 0, MAX_GLASSES, "glasses"),
+        }
+
+    def __init__(self, *args, user: User, tz: zoneinfo.ZoneInfo, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.tz = tz
+        self.fields["date"].widget.attrs["max"] = local_today(tz).isoformat()
+        for name in _ZERO_IF_BLANK:
+            self.fields[name].required = False
+        self.fields["sleep_quality"].choices = [
+            ("", "—"),
+            *self.fields["sleep_quality"].choices[1:],
+        ]
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if date > local_today(self.tz):
+            raise forms.ValidationError("That night hasn’t happened yet: choose today or earlier.")
+        clash = Night.objects.for_user(self.user).filter(date=date).exclude(pk=self.instance.pk)
+        if clash.exists():
+            url = reverse("journal:night-edit", args=[date.isoformat()])
+            raise forms.ValidationError(
+                format_html(
+                    'You already logged the night of {}. <a href="{}">Open it to change it</a>.',
+                    date.strftime("%-d %b %Y"),
+                    url,
+                )
+            )
+        return date
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in _ZERO_IF_BLANK:
+            if name in data and data[name] is None:
+                data[name] = 0
+        # A time for the last drink means nothing when there was no drink: drop it rather
+        # than complain, since it was most likely carried over from the night before.
+        if data.get("caffeine_drinks") == 0:
+            data["last_caffeine_at"] = None
+        if data.get("alcohol_drinks") == 0:
+            data["last_alcohol_at"] = None
+        return data
+
+
+class EpisodeForm(forms.ModelForm):
+    class Meta:
+        model = CrampEpisode
+        fields = ["at", "muscle", "side", "severity", "duration_minutes", "woke_me"]
+        labels = {
+            "at": "About when",
+            "severity": "Severity (0–10)",
+            "duration_minutes": "Minutes",
+            "woke_me": "Woke me up",
+        }
+        help_texts = {"duration_minutes": ""}
+        widgets = {
+            "at": _time_input(),
+            "severity": _number_input(0, MAX_SEVERITY),
+            "duration_minutes": _number_input(0, MAX_MINUTES, step="0.5"),
+        }
+        error_messages = {
+            "at": {"invalid": "Enter a time such as 03:15."},
+            "side": {"required": "Choose which side."},
+            "severity": {
+                "required": "Rate how bad it was, from 0 to 10.",
+                **_range_message("Severity", 0, MAX_SEVERITY, ""),
+            },
+            "duration_minutes": {
+                **_range_message("Duration", 0, MAX_MINUTES, "minutes"),
+                "max_decimal_places": "Use at most one decimal place (0.5 is half a minute).",
+            },
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # "Severity must be between 0 and 10 ." reads badly; trim the empty unit.
+        for key in ("min_value", "max_value"):
+            msg = self.fields["severity"].error_messages[key]
+            self.fields["severity"].error_messages[key] = msg.replace(" .", ".")
+        self.fields["side"].choices = [("", "Side…"), *self.fields["side"].choices[1:]]
+        # Lets the page's script reset a removed card to what the server treats as blank.
+        self.fields["muscle"].widget.attrs["data-blank"] = CrampEpisode._meta.get_field(
+            "muscle"
+        ).default
+
+
+class _EpisodeFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this cramp"
+
+
+EpisodeFormSet = inlineformset_factory(
+    Night,
+    CrampEpisode,
+    form=EpisodeForm,
+    formset=_EpisodeFormSet,
+    extra=3,
+    max_num=MAX_EPISODES,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=_time_zone_choices)
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "time_zone"]
+        labels = {"display_name": "Display name"}
+        help_texts = {"display_name": "Shown on your reports instead of your username."}
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False, help_text="Optional. Only used if you need to reset your password."
+    )
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices,
+        initial="UTC",
+        help_text="Used to work out which night is “last night”.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            Profile.objects.update_or_create(
+                user=user, defaults={"time_zone": self.cleaned_data["time_zone"]}
+            )
+        return user

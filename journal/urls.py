@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import path, register_converter
+
+from journal import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)  # ValueError (e.g. 2026-02-30) becomes a 404
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value if isinstance(value, str) else value.isoformat()
+
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "journal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("nights/", views.history, name="history"),
+    path("nights/new/", views.night_new, name="night-new"),
+    path("nights/<isodate:date>/", views.night_edit, name="night-edit"),
+    path("nights/<isodate:date>/delete/", views.night_delete, name="night-delete"),
+    path("routine/", views.routine, name="routine"),
+    path("settings/", views.settings_view, name="settings"),
+]

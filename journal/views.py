@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from journal.dates import last_night, local_today
+from journal.forms import EpisodeFormSet, NightForm, ProfileForm, SignupForm
+from journal.models import HABIT_FIELDS, Night
+
+NIGHTS_PER_PAGE = 30
+EPISODES_PREFIX = "episodes"
+
+
+def _nice(date: dt.date) -> str:
+    return date.strftime("%a %-d %b %Y")
+
+
+def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
+    """Validate the night and its episodes together; save all of it or nothing."""
+    if "no_cramps" in request.POST and any(f.has_changed() for f in formset.extra_forms):
+        form.add_error(
+            None,
+            "You pressed “No cramps” but filled in a cramp. Press “Save night” to keep it, "
+            "or clear the cramp first.",
+        )
+    if not (form.is_valid() and formset.is_valid()):
+        return None
+    try:
+        with transaction.atomic():
+            night = form.save(commit=False)
+            night.user = request.user
+            night.save()
+            formset.instance = night
+            formset.save()
+    except IntegrityError:
+        # Two tabs saving the same night at once: the database's unique rule caught it.
+        form.add_error("date", "This night was just logged from somewhere else; reload it.")
+        return None
+    return night
+
+
+def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> HttpResponse:
+    return render(request, template, {"form": form, "formset": formset, **extra})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    logged = (
+        Night.objects.for_user(request.user)
+        .filter(date=last_night(request.profile.tzinfo))
+        .exists()
+    )
+    return redirect("journal:history" if logged else "journal:night-new")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def night_new(request: HttpRequest) -> HttpResponse:
+    tz = request.profile.tzinfo
+    nights = Night.objects.for_user(request.user)
+    if request.method == "POST":
+        form = NightForm(request.POST, user=request.user, tz=tz)
+        formset = EpisodeFormSet(request.POST, instance=form.instance, prefix=EPISODES_PREFIX)
+        night = _save_night(request, form, formset)
+        if night:
+            messages.success(request, f"Saved the night of {_nice(night.date)}.")
+            return redirect("journal:history")
+        return _night_page(request, "journal/night_form.html", form, formset, creating=True)
+
+    try:
+        date = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        date = last_night(tz)
+    if nights.filter(date=date).exists():
+        messages.info(request, f"You already logged the night of {_nice(date)}. Here it is.")
+        return redirect("journal:night-edit", date=date)
+
+    initial: dict = {"date": date}
+    previous = nights.filter(date__lt=date).first() or nights.first()
+    if previous:
+        initial |= {name: getattr(previous, name) for name in HABIT_FIELDS}
+    form = NightForm(initial=initial, user=request.user, tz=tz)
+    formset = EpisodeFormSet(instance=form.instance, prefix=EPISODES_PREFIX)
+    return _night_page(
+        request, "journal/night_form.html", form, formset, creating=True, previous=previous
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
+    night = get_object_or_404(Night, user=request.user, date=date)
+    tz = request.profile.tzinfo
+    if request.method == "POST":
+        form = NightForm(request.POST, instance=night, user=request.user, tz=tz)
+        formset = EpisodeFormSet(request.POST, instance=night, prefix=EPISODES_PREFIX)
+        saved = _save_night(request, form, formset)
+        if saved:
+            messages.success(request, f"Updated the night of {_nice(saved.date)}.")
+            return redirect("journal:history")
+    else:
+        form = NightForm(instance=night, user=request.user, tz=tz)
+        formset = EpisodeFormSet(instance=night, prefix=EPISODES_PREFIX)
+    return _night_page(request, "journal/night_form.html", form, formset, night=night)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def night_delete(request: HttpRequest, date: dt.date) -> HttpResponse:
+    night = get_object_or_404(Night, user=request.user, date=date)
+    if request.method == "POST":
+        night.delete()
+        messages.success(request, f"Deleted the night of {_nice(date)}.")
+        return redirect("journal:history")
+    return render(request, "journal/night_confirm_delete.html", {"night": night})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    nights = Night.objects.for_user(request.user).with_cramp_summary().order_by("-date")
+    page = Paginator(nights, NIGHTS_PER_PAGE).get_page(request.GET.get("page"))
+    tz = request.profile.tzinfo
+    return render(
+        request,
+        "journal/history.html",
+        {"page": page, "last_night": last_night(tz), "today": local_today(tz)},
+    )
+
+
+@login_required
+def routine(request: HttpRequest) -> HttpResponse:
+    return render(request, "journal/routine.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    profile = request.profile
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Settings saved.")
+            return redirect("journal:settings")
+    else:
+        form = ProfileForm(instance=profile)
+    return render(request, "journal/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("journal:home")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Nightleg. Log last night to get started.")
+            return redirect("journal:night-new")
+    else:
+        form = SignupForm()
+    return render(request, "registration/signup.html", {"form": form})

@@ -1,0 +1,87 @@
+// Cramp episode cards on the night form. Without JavaScript the server renders three
+// blank cards, which is enough for most nights; with it, blank cards stay tucked away
+// until "Add a cramp" is pressed, and any number can be added.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("has-js");
+
+  const list = document.querySelector("[data-episodes]");
+  if (!list) return;
+  const form = list.closest("form");
+  const prefix = "episodes";
+  const total = form.querySelector(`#id_${prefix}-TOTAL_FORMS`);
+  const maxForms = Number(form.querySelector(`#id_${prefix}-MAX_NUM_FORMS`).value);
+  const template = document.getElementById("episode-template");
+  const addButton = form.querySelector("[data-add-episode]");
+
+  function fields(card) {
+    return card.querySelectorAll("input:not([type=hidden]), select, textarea");
+  }
+
+  // A card is blank when it still shows what the server would treat as "not filled in".
+  function isBlank(card) {
+    return Array.from(fields(card)).every((el) => {
+      if (el.type === "checkbox") return !el.checked;
+      if (el.tagName === "SELECT") return el.value === (el.dataset.blank || "");
+      return el.value === "";
+    });
+  }
+
+  function clear(card) {
+    fields(card).forEach((el) => {
+      if (el.type === "checkbox") el.checked = false;
+      else if (el.tagName === "SELECT") el.value = el.dataset.blank || "";
+      else el.value = "";
+    });
+  }
+
+  function renumber() {
+    let n = 0;
+    list.querySelectorAll("[data-episode]").forEach((card) => {
+      if (!card.hidden) card.querySelector("legend").textContent = `Cramp ${++n}`;
+    });
+  }
+
+  function showCard(card) {
+    card.hidden = false;
+    renumber();
+    const first = fields(card)[0];
+    if (first) first.focus();
+  }
+
+  function addCard() {
+    const hiddenBlank = list.querySelector("[data-extra][hidden]");
+    if (hiddenBlank) return showCard(hiddenBlank);
+    const index = Number(total.value);
+    if (index >= maxForms) return;
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    list.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    showCard(list.lastElementChild);
+  }
+
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-remove-episode]");
+    if (!button) return;
+    const card = button.closest("[data-episode]");
+    clear(card); // a cleared extra card is ignored by the server
+    card.hidden = true;
+    renumber();
+    addButton.focus();
+  });
+  addButton.addEventListener("click", addCard);
+
+  // Tuck away untouched blank cards; keep one open when the night has no cramps yet.
+  const hasSaved = list.querySelector("[data-episode]:not([data-extra])") !== null;
+  let keptOne = hasSaved;
+  list.querySelectorAll("[data-extra]").forEach((card) => {
+    const invalid = card.querySelector(".is-invalid") !== null;
+    if (invalid || !isBlank(card)) return;
+    if (!keptOne) {
+      keptOne = true;
+      return;
+    }
+    card.hidden = true;
+  });
+  renumber();
+})();

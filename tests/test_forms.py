@@ -1,0 +1,117 @@
+"""Form validation: each kind of bad input gets its own message, and nothing is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+
+from journal.forms import EpisodeForm, NightForm
+from journal.models import CrampEpisode, Night
+from tests.conftest import night_post
+
+pytestmark = pytest.mark.django_db
+UTC = zoneinfo.ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def _morning():
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def _night_errors(alice, **fields) -> dict[str, list[str]]:
+    form = NightForm(night_post(**({"date": "2026-11-20"} | fields)), user=alice, tz=UTC)
+    assert not form.is_valid()
+    return form.errors
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date", "", "This field is required."),
+        ("date", "20/11/2026", "Enter the date as YYYY-MM-DD."),
+        ("date", "2026-11-25", "That night hasn’t happened yet: choose today or earlier."),
+        ("bedtime", "25:00", "Enter bedtime as a time such as 22:30."),
+        ("stretch_minutes", "601", "Stretching must be between 0 and 600 minutes."),
+        ("stretch_minutes", "-5", "Stretching must be between 0 and 600 minutes."),
+        ("stretch_minutes", "ten", "Enter a whole number."),
+        ("relaxation_minutes", "601", "Relaxation must be between 0 and 600 minutes."),
+        ("caffeine_drinks", "31", "Caffeinated drinks must be between 0 and 30 drinks."),
+        ("last_caffeine_at", "noon", "Enter a time such as 15:00."),
+        ("alcohol_drinks", "31", "Alcohol must be between 0 and 30 standard drinks."),
+        ("last_alcohol_at", "9pm", "Enter a time such as 20:00."),
+        ("water_glasses", "41", "Water must be between 0 and 40 glasses."),
+        ("sleep_quality", "6", "Select a valid choice. 6 is not one of the available choices."),
+    ],
+)
+def test_each_bad_night_field_gets_its_own_message(alice, field, value, message):
+    # A time for the last drink only counts when there was a drink.
+    errors = _night_errors(alice, **({"alcohol_drinks": "1"} | {field: value}))
+    assert errors == {field: [message]}
+    assert not Night.objects.exists()
+
+
+def test_notes_have_a_length_limit(alice):
+    errors = _night_errors(alice, notes="x" * 2001)
+    assert list(errors) == ["notes"]
+
+
+def test_today_is_allowed_but_tomorrow_is_not(alice):
+    assert NightForm(night_post("2026-11-24"), user=alice, tz=UTC).is_valid()
+    # In Sydney it is already the evening of the 24th, so the 25th is still the future.
+    sydney = zoneinfo.ZoneInfo("Australia/Sydney")
+    assert not NightForm(night_post("2026-11-25"), user=alice, tz=sydney).is_valid()
+
+
+def test_a_time_for_a_drink_that_was_not_drunk_is_dropped(alice):
+    form = NightForm(
+        night_post("2026-11-20", caffeine_drinks="0", last_caffeine_at="15:00"),
+        user=alice,
+        tz=UTC,
+    )
+    assert form.is_valid()
+    assert form.cleaned_data["last_caffeine_at"] is None
+
+
+def test_a_drink_without_a_time_is_fine(alice):
+    form = NightForm(
+        night_post("2026-11-20", caffeine_drinks="2", last_caffeine_at=""), user=alice, tz=UTC
+    )
+    assert form.is_valid()
+
+
+def test_half_drinks_are_allowed_but_not_finer(alice):
+    assert NightForm(night_post(alcohol_drinks="1.5"), user=alice, tz=UTC).is_valid()
+    assert "alcohol_drinks" in _night_errors(alice, alcohol_drinks="1.25")
+
+
+EPISODE = {"muscle": "calf", "side": "left", "severity": "5", "duration_minutes": "1"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("severity", "", "Rate how bad it was, from 0 to 10."),
+        ("severity", "11", "Severity must be between 0 and 10."),
+        ("severity", "-1", "Severity must be between 0 and 10."),
+        ("side", "", "Choose which side."),
+        ("side", "middle", "Select a valid choice. middle is not one of the available choices."),
+        ("muscle", "elbow", "Select a valid choice. elbow is not one of the available choices."),
+        ("duration_minutes", "601", "Duration must be between 0 and 600 minutes."),
+        ("duration_minutes", "0.25", "Use at most one decimal place (0.5 is half a minute)."),
+        ("at", "3am", "Enter a time such as 03:15."),
+    ],
+)
+def test_each_bad_episode_field_gets_its_own_message(field, value, message):
+    form = EpisodeForm(EPISODE | {field: value})
+    assert not form.is_valid()
+    assert form.errors == {field: [message]}
+    assert not CrampEpisode.objects.exists()
+
+
+def test_half_a_minute_is_a_valid_duration():
+    form = EpisodeForm(EPISODE | {"duration_minutes": "0.5"})
+    assert form.is_valid(), form.errors

@@ -1,0 +1,59 @@
+"""History: /nights/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import make_episode, make_night
+
+URL = "/nights/"
+pytestmark = pytest.mark.django_db
+
+
+def test_it_requires_login(client):
+    assert client.get(URL)["Location"].startswith("/accounts/login/")
+
+
+def test_an_empty_history_says_what_to_do(alice_client):
+    html = alice_client.get(URL).content.decode()
+    assert "No nights yet" in html
+    assert 'href="/nights/new/"' in html
+
+
+def test_it_lists_own_nights_newest_first_with_their_summary(alice, bob, alice_client):
+    old = make_night(alice, "2026-11-01", stretch_minutes=7, caffeine_drinks=2)
+    make_episode(old, severity=3)
+    make_episode(old, severity=8)
+    make_night(alice, "2026-11-05")
+    make_night(bob, "2026-11-03")
+    response = alice_client.get(URL)
+    rows = list(response.context["page"])
+    assert [n.date for n in rows] == [dt.date(2026, 11, 5), dt.date(2026, 11, 1)]
+    assert (rows[1].n_cramps, rows[1].worst_cramp) == (2, 8)
+    html = response.content.decode()
+    assert "8/10" in html
+    assert 'href="/nights/2026-11-01/"' in html
+    assert "2026-11-03" not in html
+
+
+def test_it_paginates(alice, alice_client):
+    start = dt.date(2026, 1, 1)
+    for i in range(35):
+        make_night(alice, start + dt.timedelta(days=i))
+    first = alice_client.get(URL)
+    assert len(first.context["page"]) == 30
+    second = alice_client.get(URL + "?page=2")
+    assert len(second.context["page"]) == 5
+    assert second.context["page"][0].date == start + dt.timedelta(days=4)
+    # A page past the end shows the last page rather than an error.
+    assert alice_client.get(URL + "?page=99").context["page"].number == 2
+
+
+def test_queries_do_not_grow_with_nights(alice, alice_client, django_assert_max_num_queries):
+    start = dt.date(2026, 1, 1)
+    for i in range(30):
+        make_episode(make_night(alice, start + dt.timedelta(days=i)))
+    with django_assert_max_num_queries(8):
+        alice_client.get(URL)

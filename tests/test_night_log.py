@@ -1,0 +1,228 @@
+"""The morning log: /nights/new/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+
+from journal.models import CrampEpisode, Night
+from tests.conftest import make_night, make_user, night_post
+
+URL = "/nights/new/"
+# 08:00 on 24 November in London; last night is the 23rd.
+MORNING = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
+
+pytestmark = pytest.mark.django_db
+
+CRAMP = {
+    "at": "03:10",
+    "muscle": "calf",
+    "side": "left",
+    "severity": "6",
+    "duration_minutes": "2.5",
+}
+
+
+@pytest.fixture(autouse=True)
+def _morning():
+    with time_machine.travel(MORNING, tick=False):
+        yield
+
+
+def test_it_requires_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/nights/new/")
+
+
+def test_anonymous_posts_save_nothing(client):
+    response = client.post(URL, night_post())
+    assert response.status_code == 302
+    assert not Night.objects.exists()
+
+
+def test_it_defaults_to_last_night(alice_client):
+    response = alice_client.get(URL)
+    assert response.status_code == 200
+    assert response.context["form"].initial["date"] == dt.date(2026, 11, 23)
+
+
+def test_last_night_follows_the_persons_time_zone(db):
+    # 08:00 UTC is already 19:00 on the 24th in Sydney: last night there is the 23rd...
+    sydney = make_user("sydney", time_zone="Australia/Sydney")
+    # ...but it is still 22:00 on the 23rd in Honolulu: last night there is the 22nd.
+    honolulu = make_user("honolulu", time_zone="Pacific/Honolulu")
+    client = Client()
+    client.force_login(sydney)
+    assert client.get(URL).context["form"].initial["date"] == dt.date(2026, 11, 23)
+    client.force_login(honolulu)
+    assert client.get(URL).context["form"].initial["date"] == dt.date(2026, 11, 22)
+
+
+def test_it_prefills_habits_from_the_most_recent_night(alice, alice_client):
+    make_night(alice, "2026-11-10", stretch_minutes=3)
+    make_night(
+        alice,
+        "2026-11-21",
+        stretch_minutes=12,
+        stretch_calf_wall=True,
+        water_glasses=7,
+        caffeine_drinks=2,
+        last_caffeine_at=dt.time(14, 0),
+        sleep_quality=2,
+        notes="private",
+    )
+    initial = alice_client.get(URL).context["form"].initial
+    assert initial["stretch_minutes"] == 12
+    assert initial["stretch_calf_wall"] is True
+    assert initial["water_glasses"] == 7
+    assert initial["last_caffeine_at"] == dt.time(14, 0)
+    # Outcomes of that night are not habits: they are not carried over.
+    assert "sleep_quality" not in initial
+    assert "notes" not in initial
+
+
+def test_it_logs_a_night_with_episodes_in_one_post(alice, alice_client):
+    second = CRAMP | {"at": "05:00", "side": "right", "severity": "3", "woke_me": "on"}
+    response = alice_client.post(URL, night_post("2026-11-23", episodes=[CRAMP, second]))
+    assert response.status_code == 302
+    assert response["Location"] == "/nights/"
+    night = Night.objects.get(user=alice, date=dt.date(2026, 11, 23))
+    assert night.stretch_minutes == 10
+    assert night.last_caffeine_at == dt.time(9, 0)
+    episodes = list(night.episodes.all())
+    assert [(e.side, e.severity, e.duration_minutes, e.woke_me) for e in episodes] == [
+        ("left", 6, Decimal("2.5"), False),
+        ("right", 3, Decimal("2.5"), True),
+    ]
+
+
+def test_no_cramps_saves_a_cramp_free_night(alice, alice_client):
+    data = night_post("2026-11-23") | {"no_cramps": "1"}
+    assert alice_client.post(URL, data).status_code == 302
+    night = Night.objects.get(user=alice)
+    assert night.is_cramp_free
+
+
+def test_no_cramps_with_a_filled_cramp_asks_rather_than_dropping_it(alice_client):
+    data = night_post("2026-11-23", episodes=[CRAMP]) | {"no_cramps": "1"}
+    response = alice_client.post(URL, data)
+    assert response.status_code == 200
+    assert "No cramps" in str(response.context["form"].non_field_errors())
+    assert not Night.objects.exists()
+
+
+def test_blank_fields_for_counts_mean_none(alice, alice_client):
+    data = night_post(
+        "2026-11-23",
+        stretch_minutes="",
+        caffeine_drinks="",
+        last_caffeine_at="",
+        water_glasses="",
+        alcohol_drinks="",
+        relaxation_minutes="",
+    )
+    assert alice_client.post(URL, data).status_code == 302
+    night = Night.objects.get(user=alice)
+    assert (night.stretch_minutes, night.caffeine_drinks, night.water_glasses) == (0, 0, 0)
+
+
+def test_an_already_logged_date_leads_to_its_edit_page(alice, alice_client):
+    make_night(alice, "2026-11-23")
+    response = alice_client.get(URL, follow=True)
+    assert response.redirect_chain[-1][0] == "/nights/2026-11-23/"
+    assert "already logged" in response.content.decode()
+
+
+def test_posting_an_already_logged_date_keeps_the_input_and_links_to_it(alice, alice_client):
+    make_night(alice, "2026-11-20", stretch_minutes=1)
+    response = alice_client.post(URL, night_post("2026-11-20", stretch_minutes="25"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/nights/2026-11-20/"' in html
+    assert 'value="25"' in html  # nothing typed is lost
+    assert Night.objects.get(user=alice).stretch_minutes == 1
+
+
+def test_another_users_night_on_that_date_does_not_clash(bob, alice, alice_client):
+    make_night(bob, "2026-11-23")
+    response = alice_client.get(URL)
+    assert response.status_code == 200
+    assert alice_client.post(URL, night_post("2026-11-23")).status_code == 302
+    assert Night.objects.filter(date=dt.date(2026, 11, 23)).count() == 2
+
+
+def test_back_filling_an_old_night_does_not_block_last_night(alice, alice_client):
+    alice_client.post(URL, night_post("2026-11-02"))
+    assert alice_client.get(URL).context["form"].initial["date"] == dt.date(2026, 11, 23)
+    assert alice_client.post(URL, night_post("2026-11-23")).status_code == 302
+    assert Night.objects.filter(user=alice).count() == 2
+
+
+def test_a_date_can_be_chosen_in_the_address(alice_client):
+    response = alice_client.get(URL + "?date=2026-11-02")
+    assert response.context["form"].initial["date"] == dt.date(2026, 11, 2)
+    # A date that isn't one falls back to last night rather than failing.
+    response = alice_client.get(URL + "?date=2026-02-30")
+    assert response.context["form"].initial["date"] == dt.date(2026, 11, 23)
+
+
+def test_it_refuses_a_future_date(alice_client):
+    response = alice_client.post(URL, night_post("2026-11-25"))
+    assert response.status_code == 200
+    assert "hasn’t happened yet" in str(response.context["form"].errors["date"])
+    assert not Night.objects.exists()
+
+
+def test_an_invalid_episode_saves_nothing_at_all(alice_client):
+    bad = CRAMP | {"severity": "11"}
+    response = alice_client.post(URL, night_post("2026-11-23", episodes=[CRAMP, bad]))
+    assert response.status_code == 200
+    assert response.context["formset"].errors[1]["severity"] == [
+        "Severity must be between 0 and 10."
+    ]
+    assert not Night.objects.exists()
+    assert not CrampEpisode.objects.exists()
+
+
+def test_the_page_shows_errors_next_to_fields(alice_client):
+    bad = CRAMP | {"severity": "11"}
+    html = alice_client.post(URL, night_post("2026-11-23", episodes=[bad])).content.decode()
+    assert "Nothing was saved yet" in html
+    assert "is-invalid" in html
+    assert "Severity must be between 0 and 10." in html
+
+
+def test_more_than_three_episodes_can_be_posted(alice, alice_client):
+    cramps = [CRAMP | {"severity": str(s)} for s in range(5)]
+    assert alice_client.post(URL, night_post("2026-11-23", episodes=cramps)).status_code == 302
+    assert CrampEpisode.objects.filter(night__user=alice).count() == 5
+
+
+def test_an_untouched_card_is_ignored(alice, alice_client):
+    alice_client.post(URL, night_post("2026-11-23", episodes=[CRAMP], extra=3))
+    assert CrampEpisode.objects.count() == 1
+
+
+def test_csrf_is_enforced(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(URL, night_post("2026-11-23"))
+    assert response.status_code == 403
+    assert not Night.objects.exists()
+
+
+def test_the_night_belongs_to_the_person_not_to_the_form(alice, bob, alice_client):
+    alice_client.post(URL, night_post("2026-11-23", user=str(bob.pk)))
+    assert Night.objects.get().user == alice
+
+
+def test_the_page_works_without_javascript_for_three_cramps(alice_client):
+    html = alice_client.get(URL).content.decode()
+    for i in range(3):
+        assert f'name="episodes-{i}-severity"' in html
+    assert 'name="episodes-TOTAL_FORMS" value="3"' in html
