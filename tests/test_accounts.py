@@ -1,0 +1,112 @@
+"""Sign-up, log in and out, password change and reset: /accounts/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+
+from journal.models import Profile
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a-much-better-passphrase"
+
+
+def _signup(client, **overrides):
+    data = {
+        "username": "carol",
+        "email": "",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "time_zone": "Europe/Berlin",
+    } | overrides
+    return client.post("/accounts/signup/", data)
+
+
+def test_signup_needs_only_a_username_and_password(client):
+    response = _signup(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/nights/new/"
+    user = User.objects.get(username="carol")
+    assert user.email == ""
+    assert Profile.objects.get(user=user).time_zone == "Europe/Berlin"
+    # ...and the new person is signed in.
+    assert client.get("/nights/").status_code == 200
+
+
+def test_signup_rejects_a_taken_username_and_mismatched_passwords(client, alice):
+    response = _signup(client, username="alice", password2="something-else-entirely")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "username" in errors
+    assert "password2" in errors
+    assert User.objects.count() == 1
+
+
+def test_signup_rejects_an_unknown_time_zone(client):
+    response = _signup(client, time_zone="Mars/Olympus_Mons")
+    assert "time_zone" in response.context["form"].errors
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_a_signed_in_person_is_sent_on_from_signup(alice_client):
+    assert alice_client.get("/accounts/signup/")["Location"] == "/"
+
+
+def test_login_and_logout(client, alice):
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/nights/").status_code == 200
+    # Logging out is a POST; a GET must not sign anyone out.
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
+    assert client.get("/nights/").status_code == 302
+
+
+def test_a_wrong_password_is_refused(client, alice):
+    response = client.post("/accounts/login/", {"username": "alice", "password": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert client.get("/nights/").status_code == 302
+
+
+def test_password_change(alice, alice_client):
+    assert alice_client.get("/accounts/password_change/").status_code == 200
+    response = alice_client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response["Location"] == "/accounts/password_change/done/"
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+
+
+def test_password_change_requires_login(client):
+    assert client.get("/accounts/password_change/")["Location"].startswith("/accounts/login/")
+
+
+def test_password_reset_by_email(client, alice):
+    response = client.post("/accounts/password_reset/", {"email": "alice@example.com"})
+    assert response["Location"] == "/accounts/password_reset/done/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Reset your Nightleg password"
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]  # Django swaps the token for a session one
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response["Location"] == "/accounts/reset/done/"
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, alice):
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"})
+    assert response["Location"] == "/accounts/password_reset/done/"
+    assert mail.outbox == []
+
+
+def test_the_auth_pages_render(client):
+    for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
+        assert client.get(url).status_code == 200
