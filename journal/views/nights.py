@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -12,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from journal.dates import last_night, local_today
-from journal.forms import EpisodeFormSet, NightForm, ProfileForm, SignupForm
+from journal.forms import EpisodeFormSet, NightForm
 from journal.models import HABIT_FIELDS, Night
 
 NIGHTS_PER_PAGE = 30
@@ -138,34 +137,3 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 def routine(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/routine.html")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
-    profile = request.profile
-    if request.method == "POST":
-        form = ProfileForm(request.POST, instance=profile)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Settings saved.")
-            return redirect("journal:settings")
-    else:
-        form = ProfileForm(instance=profile)
-    return render(request, "journal/settings.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("journal:home")
-    if request.method == "POST":
-        form = SignupForm(request.POST)
-        if form.is_valid():
-            user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Nightleg. Log last night to get started.")
-            return redirect("journal:night-new")
-    else:
-        form = SignupForm()
-    return render(request, "registration/signup.html", {"form": form})
