@@ -1,0 +1,507 @@
+"""Charts for the reports: pure functions from statistics to SVG bytes, no Django, no HTTP.
+
+matplotlib is used through its object API only (``Figure`` and ``fig.savefig``), never
+pyplot: pyplot keeps global state that a web process must not share between requests.
+
+The three weekly charts share one layout (figure width, margins and x range) so that,
+stacked on the page, a week sits at the same horizontal position in every chart and a
+habit can be read against the cramp line above it.
+
+Weeks without a logged night are gaps (NaN), never zeros: the line breaks and no marker
+is drawn there.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec
+
+import matplotlib
+import numpy as np
+from matplotlib import dates as mdates
+from matplotlib import ticker
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from journal.stats import FEWER, MORE, NOT_ENOUGH, STRETCH_MINUTES_THRESHOLD, Comparison, Week
+
+WEEKLY_FIGSIZE = (8.0, 2.6)  # inches; the page scales the SVG to its column width
+EMPTY_MESSAGE = "No logged nights in this period"
+NO_EPISODES_MESSAGE = "No cramp episodes in this period"
+
+# Fixed margins, in inches, shared by all weekly charts. Fixed rather than "tight" so
+# that the plot areas line up exactly whatever the tick labels are.
+_LEFT = 0.85
+_RIGHT = 0.85
+_BOTTOM = 0.6
+_LEGEND_ROW = 0.3  # height of one legend row above the axes
+_TOP = 0.12 + _LEGEND_ROW  # room for one legend row
+_WEEK_TICKS_UP_TO = 20  # weeks; longer periods get month ticks
+_HALF_WEEK = 3.5  # days of padding either side of the first and last Monday
+_Y_PAD = 0.04  # fraction of the y range kept free above and below, so markers at 0 show
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. Every series
+# also gets its own line style and marker so colour is never the only cue.
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#555555"
+
+_STYLE = {
+    # Large for a chart: the page scales an 8-inch figure down to a phone's width.
+    "font.size": 12,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 11.5,
+    "axes.spines.top": False,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+    # Text stays text (smaller files, and searchable), and ids are derived from a fixed
+    # salt instead of a random one, so the same data always gives the same bytes.
+    "svg.fonttype": "none",
+    "svg.hashsalt": "nightleg",
+}
+
+_P = ParamSpec("_P")
+
+# rcParams are process-wide; the lock keeps one thread's rc_context from ending in the
+# middle of another thread's chart. Reentrant because drawing helpers nest.
+_RC_LOCK = threading.RLock()
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    # rcParams are read both when artists are created (font sizes) and when the SVG is
+    # written (svg.*), so drawing and saving each run inside this context.
+    with _RC_LOCK, matplotlib.rc_context(_STYLE):
+        yield
+
+
+def _styled(draw: Callable[_P, Figure]) -> Callable[_P, Figure]:
+    @wraps(draw)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Figure:
+        with _style():
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+def _svg(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    with _style():
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+# ---- Public API ------------------------------------------------------------------------
+
+
+def cramps_chart(weeks: Sequence[Week]) -> bytes:
+    """Cramps per logged night (left axis) and the share of cramp-free nights (right)."""
+    return _svg(_draw_cramps(weeks))
+
+
+def severity_chart(weeks: Sequence[Week]) -> bytes:
+    """Mean and worst episode severity per week, on the 0-10 scale."""
+    return _svg(_draw_severity(weeks))
+
+
+def habits_chart(weeks: Sequence[Week]) -> bytes:
+    """Weekly share of nights with each habit (left axis) and mean glasses of water."""
+    return _svg(_draw_habits(weeks))
+
+
+def forest_chart(comparisons: Sequence[Comparison]) -> bytes:
+    """Rate ratio of cramps with / without each habit, with its 95% interval."""
+    return _svg(_draw_forest(comparisons))
+
+
+# ---- Weekly charts ---------------------------------------------------------------------
+
+
+def _values(weeks: Sequence[Week], attr: str) -> np.ndarray:
+    return np.array(
+        [np.nan if (v := getattr(w, attr)) is None else float(v) for w in weeks], dtype=float
+    )
+
+
+def _all_missing(*series: np.ndarray) -> bool:
+    return all(np.isnan(s).all() for s in series)
+
+
+@_styled
+def _empty_figure(message: str = EMPTY_MESSAGE) -> Figure:
+    fig = Figure(figsize=(WEEKLY_FIGSIZE[0], 0.8))
+    fig.text(0.5, 0.5, message, ha="center", va="center", color=GREY, fontsize=13)
+    return fig
+
+
+def _weekly_figure(weeks: Sequence[Week], legend_rows: int = 1) -> tuple[Figure, Axes]:
+    """A figure whose plot area has the same width, position and x range in every chart.
+
+    Extra legend rows make the figure taller at the top, leaving the plot area alone.
+    """
+    top = _TOP + (legend_rows - 1) * _LEGEND_ROW
+    width, height = WEEKLY_FIGSIZE[0], WEEKLY_FIGSIZE[1] + top - _TOP
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes(
+        (
+            _LEFT / width,
+            _BOTTOM / height,
+            1 - (_LEFT + _RIGHT) / width,
+            1 - (_BOTTOM + top) / height,
+        )
+    )
+    first, last = mdates.date2num(weeks[0].start), mdates.date2num(weeks[-1].start)
+    ax.set_xlim(first - _HALF_WEEK, last + _HALF_WEEK)
+    ax.xaxis_date()
+    if len(weeks) <= _WEEK_TICKS_UP_TO:
+        # Ticks on the Mondays the points sit on, at most about eight of them.
+        interval = max(1, math.ceil(len(weeks) / 8))
+        ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=interval))
+        ax.xaxis.set_major_formatter(_MondayFormatter())
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        # Month names, with the year instead of "Jan".
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+class _MondayFormatter(ticker.Formatter):
+    """ "Sep 7", "Sep 14", ... with the year under the first tick and wherever it changes."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        day = mdates.num2date(x)
+        return f"{day:%b} {day.day}"
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        labels, year = [], None
+        for x in values:
+            day = mdates.num2date(x)
+            labels.append(f"{day:%b} {day.day}" + (f"\n{day.year}" if day.year != year else ""))
+            year = day.year
+        return labels
+
+
+def _x(weeks: Sequence[Week]) -> np.ndarray:
+    return mdates.date2num([w.start for w in weeks])
+
+
+def _padded(ax: Axes, low: float, high: float) -> None:
+    pad = (high - low) * _Y_PAD
+    ax.set_ylim(low - pad, high + pad)
+
+
+def _percent_axis(ax: Axes) -> None:
+    _padded(ax, 0.0, 1.0)
+    ax.yaxis.set_major_locator(ticker.FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+    ax.yaxis.set_major_formatter(ticker.PercentFormatter(xmax=1, decimals=0))
+
+
+def _legend_above(ax: Axes, axes: Sequence[Axes], ncols: int, n_weeks: int) -> None:
+    """A legend in the band above the plot area, where it can't cover any data."""
+    handles = [h for a in axes for h in a.get_legend_handles_labels()[0]]
+    labels = [label for a in axes for label in a.get_legend_handles_labels()[1]]
+    ax.legend(
+        handles,
+        labels,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.02, 1, 0.1),
+        mode="expand" if len(handles) > ncols else None,
+        ncols=ncols,
+        frameon=False,
+        borderaxespad=0,
+        handlelength=2.6,
+        markerscale=1 / _marker_scale(n_weeks),  # full-size markers even when thinned
+    )
+
+
+def _right_axis(ax: Axes, color: str) -> Axes:
+    right = ax.twinx()
+    right.spines["right"].set_color(color)
+    right.tick_params(axis="y", colors=color)
+    return right
+
+
+def _marker_scale(n_weeks: int) -> float:
+    return 1.0 if n_weeks <= 26 else 0.6 if n_weeks <= 104 else 0.45
+
+
+def _line(
+    ax: Axes,
+    weeks: Sequence[Week],
+    y: np.ndarray,
+    *,
+    gid: str,
+    label: str,
+    color: str,
+    marker: str,
+    linestyle: str | tuple = "-",
+    markersize: float = 5,
+    linewidth: float = 1.8,
+) -> None:
+    """One weekly series: a line with a marker per logged week, broken at the gaps.
+
+    The markers matter: a week logged between two gaps has no line, only its marker.
+    Over long periods they shrink so the line stays readable.
+    """
+    scale = _marker_scale(len(weeks))
+    ax.plot(
+        _x(weeks),
+        y,
+        color=color,
+        linestyle=linestyle,
+        linewidth=linewidth * max(scale, 0.65),
+        marker=marker,
+        markersize=markersize * scale,
+        label=label,
+        gid=gid,
+    )
+
+
+@_styled
+def _draw_cramps(weeks: Sequence[Week]) -> Figure:
+    per_night = _values(weeks, "cramps_per_night")
+    free = _values(weeks, "cramp_free_share")
+    if not weeks or _all_missing(per_night, free):
+        return _empty_figure()
+
+    fig, ax = _weekly_figure(weeks)
+    _line(
+        ax,
+        weeks,
+        per_night,
+        color=VERMILLION,
+        marker="o",
+        label="Cramps per logged night (left)",
+        gid="cramps-per-night",
+    )
+    top = 0.0 if np.isnan(per_night).all() else float(np.nanmax(per_night))
+    _padded(ax, 0.0, max(1.0, top * 1.1))
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylabel("Cramps / night", color=VERMILLION)
+    ax.tick_params(axis="y", colors=VERMILLION)
+
+    right = _right_axis(ax, BLUE)
+    _line(
+        right,
+        weeks,
+        free,
+        color=BLUE,
+        linestyle="--",
+        marker="s",
+        markersize=4.5,
+        label="Cramp-free nights (right)",
+        gid="cramp-free-share",
+    )
+    _percent_axis(right)
+    right.set_ylabel("Cramp-free", color=BLUE)
+    _legend_above(ax, [ax, right], ncols=2, n_weeks=len(weeks))
+    return fig
+
+
+@_styled
+def _draw_severity(weeks: Sequence[Week]) -> Figure:
+    mean = _values(weeks, "mean_severity")
+    worst = _values(weeks, "worst_severity")
+    if not weeks or not any(w.logged for w in weeks):
+        return _empty_figure()
+    if _all_missing(mean, worst):
+        return _empty_figure(NO_EPISODES_MESSAGE)
+
+    fig, ax = _weekly_figure(weeks)
+    ax.spines["right"].set_visible(False)
+    _line(
+        ax,
+        weeks,
+        worst,
+        color=VERMILLION,
+        linestyle="--",
+        marker="^",
+        label="Worst episode",
+        gid="worst-severity",
+    )
+    _line(ax, weeks, mean, color=BLUE, marker="o", label="Mean severity", gid="mean-severity")
+    _padded(ax, 0.0, 10.0)
+    ax.yaxis.set_major_locator(ticker.FixedLocator([0, 2, 4, 6, 8, 10]))
+    ax.set_ylabel("Severity (0–10)")
+    _legend_above(ax, [ax], ncols=2, n_weeks=len(weeks))
+    return fig
+
+
+_HABIT_SERIES = [
+    # attribute, legend label, colour, line style, marker
+    ("stretch_share", f"Stretched ≥ {STRETCH_MINUTES_THRESHOLD} min", GREEN, "-", "o"),
+    ("late_caffeine_share", "Late caffeine", ORANGE, "--", "s"),
+    ("late_alcohol_share", "Late alcohol", PURPLE, "-.", "^"),
+    ("electrolytes_share", "Electrolytes", SKY_BLUE, ":", "D"),
+    ("relaxation_share", "Relaxation", BLACK, (0, (6, 2, 1, 2, 1, 2)), "v"),
+]
+
+
+@_styled
+def _draw_habits(weeks: Sequence[Week]) -> Figure:
+    shares = {attr: _values(weeks, attr) for attr, *_ in _HABIT_SERIES}
+    water = _values(weeks, "mean_water")
+    if not weeks or _all_missing(water, *shares.values()):
+        return _empty_figure()
+
+    fig, ax = _weekly_figure(weeks, legend_rows=2)
+    for attr, label, color, linestyle, marker in _HABIT_SERIES:
+        _line(
+            ax,
+            weeks,
+            shares[attr],
+            color=color,
+            linestyle=linestyle,
+            marker=marker,
+            markersize=4.5,
+            linewidth=1.5,
+            label=label,
+            gid=attr.replace("_", "-"),
+        )
+    _percent_axis(ax)
+    ax.set_ylabel("Share of nights")
+
+    right = _right_axis(ax, BLUE)
+    _line(
+        right,
+        weeks,
+        water,
+        color=BLUE,
+        marker="x",
+        linewidth=1.2,
+        label="Water, glasses (right)",
+        gid="mean-water",
+    )
+    top = 0.0 if np.isnan(water).all() else float(np.nanmax(water))
+    _padded(right, 0.0, max(8.0, top))
+    right.yaxis.set_major_locator(ticker.MaxNLocator(nbins=4, integer=True))
+    right.set_ylabel("Glasses", color=BLUE)
+    _legend_above(ax, [ax, right], ncols=3, n_weeks=len(weeks))
+    return fig
+
+
+# ---- Forest plot -----------------------------------------------------------------------
+
+_ROW_HEIGHT = 0.5  # inches per habit
+_FOREST_EDGES = (1 / 64, 64)  # anything beyond is drawn at the edge with an arrow
+
+
+def _has_estimate(c: Comparison) -> bool:
+    return c.verdict != NOT_ENOUGH and c.ratio is not None and not math.isnan(c.ratio)
+
+
+def _times(value: float, _pos: int | None = None) -> str:
+    return f"{value:g}×"
+
+
+def _forest_ticks(xmin: float, xmax: float) -> list[float]:
+    """1-2-5 ticks (labelled 0.5x, 1x, 2x); only 1-and-10s plus 0.5 and 2 on a wide axis."""
+    ticks = [m * 10.0**e for e in range(-2, 3) for m in (1, 2, 5)]
+    if sum(xmin <= t <= xmax for t in ticks) > 7:
+        ticks = [0.01, 0.1, 0.5, 1, 2, 10, 100]
+    return [t for t in ticks if xmin <= t <= xmax]
+
+
+def _forest_limits(comparisons: Sequence[Comparison]) -> tuple[float, float]:
+    values = [1 / 2.5, 2.5]  # always show a little either side of "no difference"
+    for c in comparisons:
+        if _has_estimate(c):
+            values += [v for v in (c.ratio, c.low, c.high) if v is not None and 0 < v < math.inf]
+    low = max(min(values) / 1.25, _FOREST_EDGES[0])
+    high = min(max(values) * 1.25, _FOREST_EDGES[1])
+    return low, high
+
+
+@_styled
+def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
+    if not comparisons:
+        return _empty_figure()
+
+    n = len(comparisons)
+    fig = Figure(figsize=(WEEKLY_FIGSIZE[0], 1.3 + n * _ROW_HEIGHT), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_xscale("log")
+    xmin, xmax = _forest_limits(comparisons)
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(n - 0.5, -0.5)  # first comparison at the top
+    ax.spines[["top", "right", "left"]].set_visible(False)
+
+    ax.xaxis.set_major_locator(ticker.FixedLocator(_forest_ticks(xmin, xmax)))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(_times))
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.axvline(1, color=GREY, linewidth=1.2, gid="no-difference")
+
+    ax.set_yticks(range(n), [textwrap.fill(c.habit.label, 36) for c in comparisons])
+    ax.tick_params(axis="y", length=0)
+
+    for row, c in enumerate(comparisons):
+        if not _has_estimate(c):
+            ax.text(
+                1,
+                row,
+                "not enough nights",
+                ha="center",
+                va="center",
+                color=GREY,
+                style="italic",
+                backgroundcolor="white",
+                gid=f"not-enough-{c.habit.key}",
+            )
+            continue
+        # A ratio of 0 or infinity, or an interval beyond the axis, is drawn at the
+        # edge and ends in an arrow rather than a cap.
+        if c.low is not None and c.high is not None:
+            lo, hi = max(c.low, xmin), min(c.high, xmax)
+            ax.plot(
+                [lo, hi],
+                [row, row],
+                color=BLACK,
+                linewidth=2,
+                solid_capstyle="butt",
+                gid=f"interval-{c.habit.key}",
+            )
+            for edge, clipped, arrow in ((lo, c.low < xmin, "<"), (hi, c.high > xmax, ">")):
+                ax.plot(
+                    [edge],
+                    [row],
+                    color=BLACK,
+                    marker=arrow if clipped else "|",
+                    markersize=8 if clipped else 10,
+                    markeredgewidth=2,
+                )
+        # Filled only when the interval excludes 1; hollow for "no clear difference".
+        color = {FEWER: GREEN, MORE: VERMILLION}.get(c.verdict, "white")
+        ax.plot(
+            [min(max(c.ratio, xmin), xmax)],
+            [row],
+            linestyle="none",
+            marker="D",
+            markersize=8,
+            color=color,
+            markeredgecolor=BLACK,
+            gid=f"ratio-{c.habit.key}",
+        )
+
+    ax.set_xlabel("Cramps per night with the habit ÷ without it (95% interval)")
+    kw = {"transform": ax.get_xaxis_transform(), "va": "bottom", "color": GREY, "fontsize": 10}
+    ax.text(0.93, 1.0, "← fewer cramps", ha="right", **kw)
+    ax.text(1.075, 1.0, "more cramps →", ha="left", **kw)
+    return fig
