@@ -262,3 +262,73 @@ class SignupForm(UserCreationForm):
                 user=user, defaults={"time_zone": self.cleaned_data["time_zone"]}
             )
         return user
+
+
+PERIOD_CHOICES = [
+    ("4", "Last 4 weeks"),
+    ("12", "Last 12 weeks"),
+    ("26", "Last 26 weeks"),
+    ("52", "Last 52 weeks"),
+    ("all", "All time"),
+    ("custom", "Custom dates"),
+]
+DEFAULT_PERIOD = "12"
+
+
+class ReportForm(forms.Form):
+    """The reports' period (a preset or custom dates) and an optional before/after date.
+
+    Read from the query string, so every chart URL can carry the same parameters.
+    """
+
+    period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False, initial=DEFAULT_PERIOD)
+    start = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    split = forms.DateField(
+        label="Compare before and after",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="For example, the day you started a stretching routine.",
+    )
+
+    def __init__(self, data, *, last_night: dt.date, first_logged: dt.date | None) -> None:
+        super().__init__(data)
+        self.last_night = last_night
+        self.first_logged = first_logged
+
+    def clean(self) -> dict:
+        data = super().clean()
+        period = data.get("period") or DEFAULT_PERIOD
+        if period == "custom":
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                raise forms.ValidationError("Choose both a start and an end date.")
+            if start > end:
+                raise forms.ValidationError("The start date must be on or before the end date.")
+            if end > self.last_night + dt.timedelta(days=1):
+                self.add_error("end", "The end date can’t be in the future.")
+        data["period"] = period
+        return data
+
+    @property
+    def range(self) -> tuple[dt.date, dt.date]:
+        """The first and last night of the chosen period (the default one if invalid)."""
+        period = self.cleaned_data["period"] if self.is_valid() else DEFAULT_PERIOD
+        end = self.last_night
+        if period == "custom":
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        if period == "all":
+            return min(self.first_logged or end, end), end
+        return end - dt.timedelta(weeks=int(period)) + dt.timedelta(days=1), end
+
+    def query(self) -> str:
+        """The period as a query string, for chart URLs and links."""
+        start, end = self.range
+        period = self.cleaned_data["period"] if self.is_valid() else DEFAULT_PERIOD
+        if period == "custom":
+            return f"period=custom&start={start.isoformat()}&end={end.isoformat()}"
+        return f"period={period}"

@@ -7,8 +7,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
+
+from journal.stats import NightData
 
 # Limits shared by the database constraints and the forms.
 MAX_MINUTES = 600
@@ -111,6 +113,52 @@ class NightQuerySet(models.QuerySet):
         """Annotate each night with its episode count and worst severity (one query)."""
         return self.annotate(n_cramps=Count("episodes"), worst_cramp=Max("episodes__severity"))
 
+    def data_version(self) -> str:
+        """A token that changes whenever any of these nights or their episodes change.
+
+        Saving a night (which the night form and the admin do whenever an episode is
+        added, changed or removed) moves updated_at; adding or deleting one moves the
+        count or the highest id.
+        """
+        agg = self.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+        last = agg["last"].timestamp() if agg["last"] else 0
+        return f"{agg['n']}-{agg['top'] or 0}-{last:.6f}"
+
+    def stats_data(self) -> list[NightData]:
+        """Every night as plain data for journal.stats, oldest first, in one query."""
+        episode = "episodes__severity"
+        rows = self.annotate(
+            n_cramps=Count("episodes"),
+            severity_sum=Sum(episode, default=0),
+            severity_sq_sum=Sum(F(episode) * F(episode), default=0),
+            worst=Max(episode),
+            longest=Max("episodes__duration_minutes"),
+            woke=Count("episodes", filter=Q(episodes__woke_me=True)),
+        ).order_by("date")
+        return [
+            NightData(
+                date=n.date,
+                cramps=n.n_cramps,
+                severity_sum=n.severity_sum,
+                severity_sq_sum=n.severity_sq_sum,
+                worst_severity=n.worst,
+                longest_minutes=float(n.longest) if n.longest is not None else None,
+                woke=n.woke,
+                bedtime=n.bedtime,
+                stretch_minutes=n.stretch_minutes,
+                stretches=frozenset(name for name, _ in STRETCHES if getattr(n, name)),
+                caffeine_drinks=n.caffeine_drinks,
+                last_caffeine_at=n.last_caffeine_at,
+                alcohol_drinks=float(n.alcohol_drinks),
+                last_alcohol_at=n.last_alcohol_at,
+                water_glasses=n.water_glasses,
+                electrolytes=n.electrolytes,
+                relaxed=n.relaxation_minutes > 0 or any(getattr(n, f) for f, _ in RELAXATIONS),
+                sleep_quality=n.sleep_quality,
+            )
+            for n in rows
+        ]
+
 
 class Night(models.Model):
     """One logged night, dated by the evening it began."""
@@ -166,6 +214,7 @@ class Night(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [
+            # Also the index every per-person date range query uses.
             models.UniqueConstraint(fields=["user", "date"], name="one_night_per_user_per_date"),
             _in_range("stretch_minutes", 0, MAX_MINUTES),
             _in_range("caffeine_drinks", 0, MAX_DRINKS),

@@ -26,6 +26,8 @@ urlpatterns = [
     path("nights/new/", views.night_new, name="night-new"),
     path("nights/<isodate:date>/", views.night_edit, name="night-edit"),
     path("nights/<isodate:date>/delete/", views.night_delete, name="night-delete"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/charts/<slug:name>.svg", views.chart, name="chart"),
     path("routine/", views.routine, name="routine"),
     path("settings/", views.settings_view, name="settings"),
 ]

@@ -153,6 +153,11 @@ STORAGES = {
     },
 }
 
+# Charts are cached per person and per version of their data (see journal.views.reports).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nightleg"}
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

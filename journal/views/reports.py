@@ -1,0 +1,79 @@
+"""Reports: weekly trends, which habits line up with fewer cramps, before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Min
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from journal import charts, stats
+from journal.dates import last_night
+from journal.forms import ReportForm
+from journal.models import Night
+
+CHART_CACHE_SECONDS = 7 * 24 * 3600  # the data version in the key makes stale hits impossible
+
+_Drawer = Callable[[Sequence[stats.NightData], dt.date, dt.date], bytes]
+CHARTS: dict[str, _Drawer] = {
+    "cramps": lambda nights, a, b: charts.cramps_chart(stats.weekly(nights, a, b)),
+    "severity": lambda nights, a, b: charts.severity_chart(stats.weekly(nights, a, b)),
+    "habits": lambda nights, a, b: charts.habits_chart(stats.weekly(nights, a, b)),
+    "forest": lambda nights, a, b: charts.forest_chart(stats.compare_habits(nights)),
+}
+
+
+def _report_form(request: HttpRequest) -> ReportForm:
+    nights = Night.objects.for_user(request.user)
+    first = None
+    if request.GET.get("period") == "all":
+        first = nights.aggregate(first=Min("date"))["first"]
+    return ReportForm(
+        request.GET, last_night=last_night(request.profile.tzinfo), first_logged=first
+    )
+
+
+@login_required
+@never_cache
+def reports(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request)
+    start, end = form.range
+    nights = Night.objects.for_user(request.user).between(start, end).stats_data()
+    weeks = stats.weekly(nights, start, end)
+    split = form.cleaned_data.get("split") if form.is_valid() else None
+    context = {
+        "form": form,
+        "query": form.query(),
+        "start": start,
+        "end": end,
+        "days": (end - start).days + 1,
+        "logged": len(nights),
+        "weeks": weeks,
+        "comparisons": stats.compare_habits(nights),
+        "before_after": stats.before_after(nights, split) if split else None,
+        "flags": stats.clinician_flags(nights, weeks),
+        "thresholds": stats,
+        "chart_names": list(CHARTS),
+    }
+    return render(request, "journal/reports.html", context)
+
+
+@login_required
+@never_cache
+def chart(request: HttpRequest, name: str) -> HttpResponse:
+    """One chart as SVG, for the signed-in person only, cached by their data version."""
+    if name not in CHARTS:
+        raise Http404("No such chart")
+    start, end = _report_form(request).range
+    nights = Night.objects.for_user(request.user)
+    key = f"chart:{request.user.pk}:{name}:{start}:{end}:{nights.data_version()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = CHARTS[name](nights.between(start, end).stats_data(), start, end)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -1,0 +1,236 @@
+"""Reports: /reports/ and its charts under /reports/charts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.management import call_command
+
+from journal.models import CrampEpisode, Night
+from tests.conftest import make_episode, make_night, night_post
+
+URL = "/reports/"
+CHARTS = ["cramps", "severity", "habits", "forest"]
+pytestmark = pytest.mark.django_db
+LAST_NIGHT = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    cache.clear()
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC), tick=False) as clock:
+        yield clock
+    cache.clear()
+
+
+def _diary(user, nights: int, start: dt.date = LAST_NIGHT, every: int = 1) -> None:
+    """Nights going back from `start`: stretching on even days, a cramp on odd ones."""
+    rows = Night.objects.bulk_create(
+        Night(user=user, date=start - dt.timedelta(days=i), stretch_minutes=10 * (1 - i % 2))
+        for i in range(0, nights * every, every)
+    )
+    CrampEpisode.objects.bulk_create(
+        CrampEpisode(night=night, side="left", severity=4 + i % 3)
+        for i, night in zip(range(0, nights * every, every), rows, strict=True)
+        if i % 2
+    )
+
+
+def test_it_requires_login(client):
+    assert client.get(URL)["Location"].startswith("/accounts/login/")
+    for name in CHARTS:
+        assert client.get(f"/reports/charts/{name}.svg")["Location"].startswith("/accounts/login/")
+
+
+def test_a_new_user_sees_what_the_page_will_show(alice_client):
+    response = alice_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "0 of 84 nights logged" in html
+    assert "Nothing to show for this period yet" in html
+    assert "at least 7 nights" in html
+    assert "<img" not in html  # no blank charts
+
+
+def test_the_default_period_is_twelve_weeks_with_completeness(alice, alice_client):
+    _diary(alice, 30, every=2)  # 30 nights over 60 days
+    response = alice_client.get(URL)
+    assert (response.context["start"], response.context["end"]) == (
+        LAST_NIGHT - dt.timedelta(days=83),
+        LAST_NIGHT,
+    )
+    assert "30 of 84 nights logged" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "days"),
+    [("period=4", 28), ("period=12", 84), ("period=26", 182), ("period=52", 364)],
+)
+def test_each_preset_period(alice, alice_client, query, days):
+    _diary(alice, 400)
+    response = alice_client.get(f"{URL}?{query}")
+    assert response.context["days"] == days
+    assert response.context["logged"] == days
+    assert f"{days} of {days} nights logged" in response.content.decode()
+
+
+def test_all_time_starts_at_the_first_logged_night(alice, alice_client):
+    make_night(alice, "2025-01-10")
+    make_night(alice, "2026-11-20")
+    response = alice_client.get(URL + "?period=all")
+    assert response.context["start"] == dt.date(2025, 1, 10)
+    assert response.context["logged"] == 2
+
+
+def test_custom_dates(alice, alice_client):
+    _diary(alice, 60)
+    response = alice_client.get(URL + "?period=custom&start=2026-11-01&end=2026-11-14")
+    assert (response.context["start"], response.context["end"]) == (
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 14),
+    )
+    assert response.context["logged"] == 14
+    assert "period=custom&amp;start=2026-11-01&amp;end=2026-11-14" in response.content.decode()
+
+
+def test_bad_custom_dates_say_so_and_fall_back_to_twelve_weeks(alice_client):
+    response = alice_client.get(URL + "?period=custom&start=2026-11-14&end=2026-11-01")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "start date must be on or before the end date" in html
+    assert response.context["days"] == 84
+
+
+def test_missing_nights_are_not_counted_as_cramp_free(alice, alice_client):
+    # One logged night with a cramp in the last week; six nights missing.
+    make_episode(make_night(alice, LAST_NIGHT))
+    weeks = alice_client.get(URL + "?period=4").context["weeks"]
+    last = weeks[-1]
+    assert (last.logged, last.cramps_per_night, last.cramp_free_share) == (1, 1.0, 0.0)
+    assert weeks[0].cramps_per_night is None  # an empty week is a gap, not zero
+
+
+def test_the_habit_table_compares_each_habit(alice, alice_client):
+    _diary(alice, 40)
+    response = alice_client.get(URL + "?period=12")
+    comparisons = {c.habit.key: c for c in response.context["comparisons"]}
+    stretch = comparisons["stretch"]
+    assert (stretch.yes.nights, stretch.no.nights) == (20, 20)
+    assert (stretch.yes.cramps, stretch.no.cramps) == (0, 20)
+    assert stretch.verdict == "fewer cramps"
+    assert comparisons["electrolytes"].verdict == "not enough nights yet"
+    html = response.content.decode()
+    assert 'id="habit-table"' in html
+    assert "How this is calculated" in html
+    assert "not proof" in html
+
+
+def test_before_and_after(alice, alice_client):
+    _diary(alice, 40)
+    response = alice_client.get(URL + "?period=12&split=2026-11-04")
+    result = response.context["before_after"]
+    assert (result.before.nights, result.after.nights) == (20, 20)
+    html = response.content.decode()
+    assert "regression to the mean" in html
+
+
+def test_the_clinician_notice_appears_for_a_severe_cramp(alice, alice_client):
+    make_episode(make_night(alice, LAST_NIGHT), severity=8)
+    html = alice_client.get(URL).content.decode()
+    assert "Worth talking to a healthcare professional" in html
+
+
+def test_no_clinician_notice_for_mild_occasional_cramps(alice, alice_client):
+    make_episode(make_night(alice, LAST_NIGHT), severity=7, duration_minutes=9)
+    html = alice_client.get(URL).content.decode()
+    assert "Worth talking to a healthcare professional" not in html
+
+
+def test_it_shows_only_the_signed_in_persons_nights(alice, bob, alice_client):
+    _diary(bob, 20)
+    response = alice_client.get(URL)
+    assert response.context["logged"] == 0
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_each_chart_is_svg(alice, alice_client, name):
+    _diary(alice, 30)
+    response = alice_client.get(f"/reports/charts/{name}.svg?period=12")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert ET.fromstring(response.content).tag.endswith("svg")
+
+
+def test_charts_for_an_empty_period_still_draw(alice_client):
+    response = alice_client.get("/reports/charts/cramps.svg")
+    assert response.status_code == 200
+    assert b"No logged nights" in response.content
+
+
+def test_an_unknown_chart_is_a_404(alice_client):
+    assert alice_client.get("/reports/charts/secrets.svg").status_code == 404
+
+
+def test_a_repeated_chart_is_not_redrawn(alice, alice_client, monkeypatch):
+    _diary(alice, 30)
+    url = "/reports/charts/cramps.svg?period=12"
+    first = alice_client.get(url).content
+
+    def _fail(*args):
+        raise AssertionError("redrawn")
+
+    reports_view = importlib.import_module("journal.views.reports")
+    monkeypatch.setitem(reports_view.CHARTS, "cramps", _fail)
+    assert alice_client.get(url).content == first
+
+
+def test_a_change_to_the_data_redraws_the_chart(alice, alice_client, clock):
+    _diary(alice, 30)
+    url = "/reports/charts/cramps.svg?period=12"
+    first = alice_client.get(url).content
+    clock.shift(dt.timedelta(seconds=5))
+    night = Night.objects.get(user=alice, date=LAST_NIGHT)
+    make_episode(night, severity=9)
+    night.save()  # as the night form does when an episode changes
+    second = alice_client.get(url).content
+    assert second != first
+    night.delete()
+    assert alice_client.get(url).content not in (first, second)
+
+
+def test_editing_through_the_form_changes_the_data_version(alice, alice_client, clock):
+    make_night(alice, LAST_NIGHT)
+    before = Night.objects.for_user(alice).data_version()
+    clock.shift(dt.timedelta(seconds=5))
+    data = night_post(LAST_NIGHT.isoformat(), episodes=[{"side": "left", "severity": 3}])
+    assert alice_client.post(f"/nights/{LAST_NIGHT}/", data).status_code == 302
+    assert Night.objects.for_user(alice).data_version() != before
+
+
+def test_another_users_cached_chart_is_never_served(alice, bob, alice_client, bob_client):
+    _diary(alice, 30)
+    url = "/reports/charts/cramps.svg?period=12"
+    alices = alice_client.get(url).content
+    bobs = bob_client.get(url).content
+    assert bobs != alices
+    assert b"No logged nights" in bobs
+
+
+@pytest.mark.parametrize("nights", [30, 1500])
+def test_queries_do_not_grow_with_nights(
+    alice, alice_client, django_assert_max_num_queries, nights
+):
+    call_command("seed_demo", username="alice", nights=nights, seed=3, stdout=io.StringIO())
+    alice_client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        alice_client.get(URL + "?period=all&split=2026-10-01")
+    for name in CHARTS:
+        cache.clear()
+        with django_assert_max_num_queries(8):
+            alice_client.get(f"/reports/charts/{name}.svg?period=all")
