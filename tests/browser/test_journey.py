@@ -1,0 +1,105 @@
+"""The whole life of one night, through the real forms: sign up, log, review, edit, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from django.contrib.auth.models import User
+from django.db.models import Max
+from playwright.sync_api import Page, expect
+
+from journal.dates import last_night
+from journal.models import CrampEpisode, Night
+from tests.conftest import PASSWORD
+
+# Fourteen hours ahead of UTC: "last night" there is often a different date than in UTC.
+TIME_ZONE = "Pacific/Kiritimati"
+
+
+def _history_row(page: Page, date: dt.date):
+    return page.locator("tbody tr").filter(has_text=date.strftime("%a %-d %b %Y"))
+
+
+def _cells(row):
+    # Cells after the date: cramps, worst, stretch minutes, caffeine, alcohol, edit link.
+    return row.locator("td")
+
+
+def test_a_new_user_can_sign_up_log_last_night_edit_it_and_delete_it(page: Page, live_server):
+    page.goto("/accounts/signup/")
+    page.locator("#id_username").fill("nora")
+    page.locator("#id_email").fill("nora@example.com")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_time_zone").select_option(TIME_ZONE)
+    page.get_by_role("button", name="Sign up").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/new/$"))
+    nora = User.objects.get(username="nora")
+    assert nora.profile.time_zone == TIME_ZONE
+    night_of = last_night(zoneinfo.ZoneInfo(TIME_ZONE))
+    expect(page.locator("#id_date")).to_have_value(night_of.isoformat())
+
+    # The first cramp card is open; the second comes from "+ Add a cramp".
+    expect(page.locator("#id_episodes-1-side")).to_be_hidden()
+    page.locator("#id_episodes-0-muscle").select_option("calf")
+    page.locator("#id_episodes-0-side").select_option("left")
+    page.locator("#id_episodes-0-severity").fill("7")
+    page.locator("#id_episodes-0-duration_minutes").fill("2")
+    page.get_by_role("button", name="+ Add a cramp").click()
+    expect(page.get_by_text("Cramp 2", exact=True)).to_be_visible()
+    expect(page.locator("#id_episodes-1-at")).to_be_focused()
+    page.locator("#id_episodes-1-muscle").select_option("foot")
+    page.locator("#id_episodes-1-side").select_option("right")
+    page.locator("#id_episodes-1-severity").fill("4")
+    page.locator("#id_stretch_minutes").fill("10")
+    page.get_by_role("button", name="Save night").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    expect(page.get_by_role("status")).to_contain_text("Saved the night of")
+    row = _history_row(page, night_of)
+    expect(row).to_have_count(1)
+    expect(_cells(row).nth(0)).to_have_text("2")
+    expect(_cells(row).nth(1)).to_have_text("7/10")
+    expect(_cells(row).nth(2)).to_have_text("10")
+
+    # Edit: the worse cramp was worse than remembered, and the stretching longer.
+    row.get_by_role("link", name=night_of.strftime("%a %-d %b %Y")).click()
+    expect(page).to_have_url(re.compile(rf"/nights/{night_of.isoformat()}/$"))
+    severity = page.locator("input[name$='-severity'][value='7']")
+    severity.fill("9")
+    page.locator("#id_stretch_minutes").fill("15")
+    page.get_by_role("button", name="Save night").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    expect(page.get_by_role("status")).to_contain_text("Updated the night of")
+    row = _history_row(page, night_of)
+    expect(_cells(row).nth(0)).to_have_text("2")
+    expect(_cells(row).nth(1)).to_have_text("9/10")
+    expect(_cells(row).nth(2)).to_have_text("15")
+    night = Night.objects.get(user=nora, date=night_of)
+    assert night.stretch_minutes == 15
+    assert sorted(night.episodes.values_list("severity", flat=True)) == [4, 9]
+    assert night.episodes.aggregate(worst=Max("severity"))["worst"] == 9
+
+    # Delete, through the confirmation page.
+    row.get_by_role("link", name=re.compile("^Edit the night of")).click()
+    page.get_by_role("link", name="Delete this night…").click()
+    expect(page).to_have_url(re.compile(rf"/nights/{night_of.isoformat()}/delete/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Delete the night of")
+    page.get_by_role("button", name="Delete this night").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    expect(page.get_by_role("status")).to_contain_text("Deleted the night of")
+    expect(_history_row(page, night_of)).to_have_count(0)
+    expect(page.get_by_role("heading", name="No nights yet")).to_be_visible()
+    assert not Night.objects.filter(user=nora).exists()
+    assert not CrampEpisode.objects.exists()
+
+
+def test_sign_up_suggests_the_browsers_own_time_zone(new_context):
+    page = new_context(timezone_id="Pacific/Auckland").new_page()
+    page.goto("/accounts/signup/")
+    expect(page.locator("#id_time_zone")).to_have_value("Pacific/Auckland")
