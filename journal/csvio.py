@@ -1,0 +1,369 @@
+"""The journal as CSV files: for a spreadsheet or a clinician, and to move a journal.
+
+Export turns rows (mappings keyed by column name) into CSV text a spreadsheet opens
+safely; import turns that text back into form data, row by row, with the file's line
+numbers, and the forms decide what is valid. Plain data in, strings out: no HTTP, and
+only nights_csv() and episodes_csv() touch the database, to read exactly these columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, QuerySet, Sum
+
+from journal.models import CrampEpisode
+
+# The files' columns, in order. Spreadsheets, scripts and import rely on these names and
+# this order: add new columns at the end, never rename or reorder.
+NIGHT_COLUMNS = (
+    "date",
+    "bedtime",
+    "stretch_minutes",
+    "stretch_calf_wall",
+    "stretch_calf_towel",
+    "stretch_hamstring",
+    "stretch_quadriceps",
+    "stretch_hip_flexor",
+    "stretch_other",
+    "caffeine_drinks",
+    "last_caffeine_at",
+    "alcohol_drinks",
+    "last_alcohol_at",
+    "water_glasses",
+    "electrolytes",
+    "relax_breathing",
+    "relax_meditation",
+    "relax_other",
+    "relaxation_minutes",
+    "sleep_quality",
+    "notes",
+    "cramp_count",
+    "worst_severity",
+    "cramp_minutes",
+)
+# Worked out from the night's episodes: written for the reader, ignored by import.
+NIGHT_SUMMARY_COLUMNS = ("cramp_count", "worst_severity", "cramp_minutes")
+EPISODE_COLUMNS = (
+    "night_date",
+    "at",
+    "muscle",
+    "side",
+    "severity",
+    "duration_minutes",
+    "woke_me",
+)
+BOOLEAN_COLUMNS = frozenset(
+    {
+        "stretch_calf_wall",
+        "stretch_calf_towel",
+        "stretch_hamstring",
+        "stretch_quadriceps",
+        "stretch_hip_flexor",
+        "stretch_other",
+        "electrolytes",
+        "relax_breathing",
+        "relax_meditation",
+        "relax_other",
+        "woke_me",
+    }
+)
+
+BOM = "\ufeff"
+# A cell starting with one of these can become a formula in a spreadsheet (OWASP's
+# CSV injection list). Such text is written with a leading single quote.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+PROTECTIVE_QUOTE = "'"
+
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0", ""}
+_TENTH = Decimal("0.1")
+_CHOICE_COLUMNS = frozenset({"muscle", "side"})
+_TIME_COLUMNS = frozenset({"bedtime", "last_caffeine_at", "last_alcohol_at", "at"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class CsvError(ValueError):
+    """The file as a whole can't be used; the message says why, for the person."""
+
+
+# --- Export -----------------------------------------------------------------------
+
+
+def _needs_protection(text: str) -> bool:
+    # Text that already starts with the quote gets one more, so that import's removal
+    # of one quote gives back exactly what was typed ("'tis" stays "'tis").
+    return text[:1] in (*FORMULA_TRIGGERS, PROTECTIVE_QUOTE) or (
+        text.lstrip()[:1] in FORMULA_TRIGGERS
+    )
+
+
+def _number(value: int | float | Decimal) -> str:
+    if isinstance(value, Decimal):
+        # 2.0 from a DECIMAL(3,1) column reads better as 2; never 1E+1 for 10.
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def safe_cell(value: object) -> str:
+    """One value as the text of a cell that no spreadsheet reads as a formula.
+
+    Numbers stay plain numbers; booleans are TRUE/FALSE; dates are ISO and times 24-hour
+    HH:MM; None is an empty cell; text that could start a formula gets a leading quote.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return _number(value)
+    if isinstance(value, dt.datetime):
+        raise TypeError("the journal's files hold dates and times of day, not datetimes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    text = str(value)
+    return PROTECTIVE_QUOTE + text if _needs_protection(text) else text
+
+
+def night_rows(nights: Iterable[Mapping[str, object]]) -> Iterator[list[str]]:
+    """The header, then one row per night (mappings with a key for every column)."""
+    yield list(NIGHT_COLUMNS)
+    for night in nights:
+        row = dict(night)
+        minutes = row["cramp_minutes"]
+        if minutes is None and not row["cramp_count"]:
+            row["cramp_minutes"] = 0  # no cramps is zero minutes; unknown stays blank
+        elif minutes is not None:
+            # Durations have one decimal place; some databases sum them as floats.
+            row["cramp_minutes"] = Decimal(str(minutes)).quantize(_TENTH)
+        yield [safe_cell(row[column]) for column in NIGHT_COLUMNS]
+
+
+def episode_rows(episodes: Iterable[Mapping[str, object]]) -> Iterator[list[str]]:
+    """The header, then one row per cramp episode (with its night's date)."""
+    yield list(EPISODE_COLUMNS)
+    for episode in episodes:
+        yield [safe_cell(episode[column]) for column in EPISODE_COLUMNS]
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def write_csv(rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The byte-order mark (so Excel reads UTF-8), then each row as one RFC 4180 line."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield BOM
+    for row in rows:
+        yield writer.writerow(row)
+
+
+# --- From the database --------------------------------------------------------------
+
+# Rows fetched at a time: memory stays flat however long the journal.
+CHUNK_SIZE = 500
+
+
+def nights_csv(nights: QuerySet) -> Iterator[str]:
+    """The nights file for these nights (one person's), oldest first, in one query.
+
+    Lazy: the query runs as the text is read, so a response can stream it.
+    """
+    fields = [c for c in NIGHT_COLUMNS if c not in NIGHT_SUMMARY_COLUMNS]
+    values = nights.order_by("date").values(
+        *fields,
+        cramp_count=Count("episodes"),
+        worst_severity=Max("episodes__severity"),
+        cramp_minutes=Sum("episodes__duration_minutes"),
+    )
+    return write_csv(night_rows(values.iterator(chunk_size=CHUNK_SIZE)))
+
+
+def episodes_csv(nights: QuerySet) -> Iterator[str]:
+    """The cramps file for these nights' episodes, by night and time, in one query."""
+    episodes = CrampEpisode.objects.filter(night__in=nights)
+    values = episodes.order_by("night__date", F("at").asc(nulls_last=True), "id").values(
+        *EPISODE_COLUMNS[1:], night_date=F("night__date")
+    )
+    return write_csv(episode_rows(values.iterator(chunk_size=CHUNK_SIZE)))
+
+
+# --- Import -----------------------------------------------------------------------
+
+
+def unprotect(text: str) -> str:
+    """Remove the quote safe_cell() added; anything else is left as it is."""
+    rest = text[1:]
+    if text.startswith(PROTECTIVE_QUOTE) and _needs_protection(rest):
+        return rest
+    return text
+
+
+def parse_bool(text: str) -> bool:
+    """TRUE/FALSE, yes/no, 1/0 in any case; a blank cell is False."""
+    word = text.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not a yes or no")
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """YYYY-MM-DD only: 03/04/2026 means different days in different countries."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not written as YYYY-MM-DD")
+    return dt.date.fromisoformat(text)
+
+
+def _24_hour(text: str) -> str:
+    """10:25:00 PM (as spreadsheets in some locales save times) as 22:25:00.
+
+    Anything else is returned as it is, for the form to accept or explain.
+    """
+    for layout in ("%I:%M %p", "%I:%M:%S %p"):
+        try:
+            return dt.datetime.strptime(text, layout).strftime("%H:%M:%S")
+        except ValueError:
+            continue
+    return text
+
+
+def decode(data: bytes) -> str:
+    """The file's text, with or without a byte-order mark."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvError(
+            "This file isn’t UTF-8 text. Choose the files Nightleg exported, or save your "
+            "spreadsheet as “CSV UTF-8 (comma delimited)”."
+        ) from None
+    if "\x00" in text:
+        raise CsvError("This isn’t a CSV file: it contains binary data.")
+    return text
+
+
+@dataclass
+class Record:
+    """One row of a file, as form data, with what was wrong before any form saw it."""
+
+    line: int
+    data: dict[str, str]
+    date: dt.date | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def _header(reader, columns: Sequence[str], kind: str) -> list[str]:
+    try:
+        first = next(reader)
+    except StopIteration:
+        raise CsvError("This file is empty.") from None
+    names = [unprotect(cell).strip().lower() for cell in first]
+    if len(names) == 1 and ";" in names[0]:
+        raise CsvError(
+            "This file’s columns are separated by semicolons. Save it again as CSV with "
+            "commas (“CSV UTF-8 (comma delimited)”)."
+        )
+    duplicated = sorted({n for n in names if n and names.count(n) > 1})
+    if duplicated:
+        raise CsvError(f"The header names these columns twice: {', '.join(duplicated)}.")
+    missing = [c for c in columns if c not in names]
+    if set(missing) == set(columns):
+        other = "nights" if "date" in names else "cramps" if "night_date" in names else None
+        raise CsvError(
+            f"This looks like a {other} file, not a {kind} file."
+            if other
+            else f"This isn’t a Nightleg {kind} file: its first line should name the "
+            f"columns, starting with {', '.join(columns[:3])}."
+        )
+    if missing:
+        raise CsvError(f"The {kind} file’s first line lacks these columns: {', '.join(missing)}.")
+    return names
+
+
+def _records(
+    text: str, columns: Sequence[str], kind: str
+) -> Iterator[tuple[int, dict[str, str], str | None]]:
+    """(line, values by column, problem with the row's shape) for each non-blank row.
+
+    The line is where the row starts in the file, the header being line 1; a note with
+    line breaks makes a row span several lines.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        names = _header(reader, columns, kind)
+        end = reader.line_num
+        for cells in reader:
+            line, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            problem = None
+            if any(cell.strip() for cell in cells[len(names) :]):
+                problem = f"This row has {len(cells)} cells but the header names {len(names)}."
+            cells = cells + [""] * (len(names) - len(cells))
+            values = {name: unprotect(cell) for name, cell in zip(names, cells, strict=False)}
+            yield line, {c: values.get(c, "") for c in columns}, problem
+    except csv.Error as e:
+        raise CsvError(f"Line {reader.line_num} isn’t valid CSV ({e}).") from None
+
+
+def _record(line: int, values: dict[str, str], problem: str | None, date_column: str) -> Record:
+    record = Record(line=line, data={})
+    if problem:
+        record.problems["row"] = problem
+    for column, text in values.items():
+        if column in BOOLEAN_COLUMNS:
+            try:
+                record.data[column] = "true" if parse_bool(text) else "false"
+            except ValueError:
+                record.problems[column] = f"“{text}” isn’t TRUE or FALSE (yes/no or 1/0)."
+        elif column == "notes":
+            record.data[column] = text  # the form strips it, as it does typed notes
+        elif column in _TIME_COLUMNS:
+            record.data[column] = _24_hour(text.strip())
+        elif column in _CHOICE_COLUMNS:
+            record.data[column] = text.strip().lower()
+        else:
+            record.data[column] = text.strip()
+    text = values[date_column].strip()
+    try:
+        record.date = parse_iso_date(text)
+    except ValueError:
+        if not text:
+            record.problems[date_column] = "The date is missing."
+        elif _ISO_DATE.fullmatch(text):
+            record.problems[date_column] = f"{text} isn’t a real date."
+        else:
+            record.problems[date_column] = f"“{text}” isn’t a date written as YYYY-MM-DD."
+    return record
+
+
+def read_nights(text: str) -> list[Record]:
+    """Rows of a nights file as NightForm data (the summary columns are left out)."""
+    inputs = [c for c in NIGHT_COLUMNS if c not in NIGHT_SUMMARY_COLUMNS]
+    return [
+        _record(line, values, problem, "date")
+        for line, values, problem in _records(text, inputs, "nights")
+    ]
+
+
+def read_episodes(text: str) -> list[Record]:
+    """Rows of an episodes file as EpisodeForm data, each with its night's date."""
+    records = []
+    for line, values, problem in _records(text, EPISODE_COLUMNS, "cramps"):
+        record = _record(line, values, problem, "night_date")
+        record.data.pop("night_date")
+        records.append(record)
+    return records
