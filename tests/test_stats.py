@@ -693,3 +693,178 @@ def test_seven_nights_a_side_are_still_covered_about_95_percent_of_the_time(spre
     coverage = small_coverage(seed=7, diaries=2000, nights=7, spread=spread)
 
     assert 0.93 <= coverage <= 0.99
+
+
+# ---- summary_measures() ----------------------------------------------------------------
+
+
+def summarise(nights, durations=(), locations=None, start=None, end=None):
+    """summary_measures over the nights, by default over day(0) to day(20) (21 nights)."""
+    from journal.stats import summary_measures  # added after this file's imports
+
+    start = day(0) if start is None else start
+    end = day(20) if end is None else end
+    return summary_measures(nights, list(durations), dict(locations or {}), start, end)
+
+
+def test_summary_measures_a_three_week_diary():
+    nights = [
+        # Outside the period: must be ignored.
+        NightData(date=day(-1), cramps=9, severity_sum=90, worst_severity=10, woke=9),
+        NightData(
+            date=day(0),
+            cramps=3,
+            severity_sum=2 + 5 + 9,
+            worst_severity=9,
+            woke=2,
+            bedtime=at("23:00"),
+            caffeine_drinks=2,
+            last_caffeine_at=at("18:00"),  # 5 h before bed: late
+            water_glasses=4,
+            sleep_quality=1,
+        ),
+        NightData(
+            date=day(1),
+            bedtime=at("23:00"),
+            stretch_minutes=6,
+            alcohol_drinks=1.0,
+            last_alcohol_at=at("20:00"),  # exactly 3 h before: not late
+            water_glasses=8,
+            relaxed=True,
+            sleep_quality=4,
+        ),
+        NightData(
+            date=day(9),
+            cramps=1,
+            severity_sum=4,
+            worst_severity=4,
+            stretch_minutes=4,  # under 5 minutes: not "stretched"
+            caffeine_drinks=1,
+            last_caffeine_at=at("21:00"),  # no bedtime: unknown
+            water_glasses=6,
+            electrolytes=True,
+        ),
+        NightData(
+            date=day(15),
+            cramps=2,
+            severity_sum=3 + 3,
+            worst_severity=3,
+            woke=1,
+            bedtime=at("00:30"),
+            stretch_minutes=12,
+            alcohol_drinks=2.0,
+            last_alcohol_at=at("22:00"),  # 2.5 h before a past-midnight bedtime: late
+            water_glasses=5,
+            sleep_quality=3,
+        ),
+        NightData(date=day(16), water_glasses=7, relaxed=True),
+        NightData(date=day(20), stretch_minutes=20, water_glasses=6, electrolytes=True),
+    ]
+    s = summarise(
+        nights,
+        durations=[4.0, 0.5, 1.5, 2.5],  # one of the six episodes has no duration
+        locations={
+            ("calf", "left"): 3,
+            ("calf", "right"): 1,
+            ("foot", "left"): 1,
+            ("calf", "both"): 1,
+        },
+    )
+
+    # 21 nights in the period, 6 logged (day -1 is outside it).
+    assert (s.days, s.logged) == (21, 6)
+    assert s.logged_share == pytest.approx(6 / 21)
+    # 3 + 0 + 1 + 2 + 0 + 0 = 6 cramps on 6 nights: 1 a night, 1 * 7 = 7 a week.
+    assert (s.cramps, s.cramps_per_night, s.cramps_per_week) == (6, 1.0, 7.0)
+    # Cramp-free: days 1, 16 and 20; cramps on days 0, 9 and 15.
+    assert (s.cramp_free.count, s.cramp_free.of, s.cramp_free.share) == (3, 6, 0.5)
+    assert s.cramp_nights == 3
+    # Severity: (16 + 4 + 6) / 6 episodes = 26 / 6; the worst is 9 (not day -1's 10).
+    assert s.mean_severity == pytest.approx(26 / 6)
+    assert s.worst_severity == 9
+    # Durations 0.5 1.5 | 2.5 4.0: the median is (1.5 + 2.5) / 2 = 2.0, from 4 episodes.
+    assert (s.median_duration, s.timed_episodes) == (2.0, 4)
+    # Woken on days 0 and 15: 2 of 6 nights (counted per night, not per episode).
+    assert (s.woken.count, s.woken.of) == (2, 6)
+    # Calf 3 + 1 + 1 = 5, foot 1; left 3 + 1 = 4, right 1, both 1 (ties by name).
+    assert s.muscles == (("calf", 5), ("foot", 1))
+    assert s.sides == (("left", 4), ("both", 1), ("right", 1))
+    assert s.located_episodes == 6
+    # Sleep rated on days 0, 1 and 15: (1 + 4 + 3) / 3.
+    assert (s.mean_sleep_quality, s.sleep_rated) == (pytest.approx(8 / 3), 3)
+    # Stretched >= 5 minutes on days 1 (6), 15 (12), 20 (20): 3 of 6, a mean of 38 / 3.
+    assert (s.stretched.count, s.stretched.of) == (3, 6)
+    assert s.stretch_minutes == pytest.approx(38 / 3)
+    # Caffeine: late on day 0; day 9 unknown; the 4 nights without any are known not late.
+    assert (s.late_caffeine.count, s.late_caffeine.of, s.late_caffeine.unknown) == (1, 5, 1)
+    # Alcohol: not late on day 1, late on day 15, none on the other 4 nights.
+    assert (s.late_alcohol.count, s.late_alcohol.of, s.late_alcohol.unknown) == (1, 6, 0)
+    # Water: (4 + 8 + 6 + 5 + 7 + 6) / 6 = 36 / 6.
+    assert s.mean_water == 6.0
+    # Electrolytes on days 9 and 20; relaxation on days 1 and 16.
+    assert (s.electrolytes.count, s.relaxation.count) == (2, 2)
+    # First logged night day 0: days 0-6 hold days 0 and 1, 3 cramps. Last logged night
+    # day 20: days 14-20 hold days 15, 16 and 20, 2 cramps.
+    assert (s.first_week.first, s.first_week.last) == (day(0), day(6))
+    assert (s.first_week.nights, s.first_week.cramps, s.first_week.cramps_per_night) == (2, 3, 1.5)
+    assert (s.last_week.first, s.last_week.last) == (day(14), day(20))
+    assert (s.last_week.nights, s.last_week.cramps) == (3, 2)
+    assert s.last_week.cramps_per_night == pytest.approx(2 / 3)
+
+
+def test_summary_of_a_period_with_nothing_logged_has_no_values_not_zeros():
+    s = summarise([NightData(date=day(30), cramps=2)])  # outside the period only
+
+    assert (s.days, s.logged, s.cramps) == (21, 0, 0)
+    for value in (
+        s.cramps_per_night,
+        s.cramps_per_week,
+        s.cramp_free.share,
+        s.mean_severity,
+        s.worst_severity,
+        s.median_duration,
+        s.woken.share,
+        s.mean_sleep_quality,
+        s.stretch_minutes,
+        s.late_caffeine.share,
+        s.late_alcohol.share,
+        s.mean_water,
+        s.electrolytes.share,
+        s.relaxation.share,
+        s.first_week,
+        s.last_week,
+    ):
+        assert value is None
+    assert s.logged_share == 0
+    assert (s.muscles, s.sides, s.timed_episodes, s.sleep_rated) == ((), (), 0, 0)
+
+
+def test_summary_of_cramp_free_nights_has_a_rate_of_zero_and_no_severity():
+    s = summarise(cramp_nights([0, 0, 0]))
+
+    assert (s.cramps_per_night, s.cramps_per_week, s.cramp_free.share) == (0.0, 0.0, 1.0)
+    assert (s.mean_severity, s.worst_severity, s.median_duration) == (None, None, None)
+
+
+def test_cramps_per_week_counts_only_logged_nights():
+    # 2 cramps on each of 3 nights logged in a 3-week period: 6 / 3 * 7 = 14 a week, not
+    # 6 / 21 * 7 = 2, which would count the 18 unlogged nights as cramp-free.
+    s = summarise(cramp_nights([2, 2, 2], first=7))
+
+    assert s.cramps_per_week == 14.0
+
+
+def test_the_median_of_an_odd_number_of_durations_is_the_middle_one():
+    assert summarise(cramp_nights([3]), durations=[10.0, 0.5, 2.0]).median_duration == 2.0
+
+
+@pytest.mark.parametrize(
+    ("last_offset", "separate"),
+    [(12, False), (13, True)],  # day 0-6 and day 6-12 share day 6; 0-6 and 7-13 don't
+)
+def test_the_change_needs_two_separate_weeks(last_offset, separate):
+    s = summarise([NightData(date=day(0), cramps=1), NightData(date=day(last_offset))])
+
+    assert (s.first_week is not None, s.last_week is not None) == (separate, separate)
+    if separate:
+        assert (s.first_week.cramps_per_night, s.last_week.cramps_per_night) == (1.0, 0.0)
