@@ -295,14 +295,22 @@ class ReportForm(forms.Form):
         help_text="For example, the day you started a stretching routine.",
     )
 
-    def __init__(self, data, *, last_night: dt.date, first_logged: dt.date | None) -> None:
+    def __init__(
+        self,
+        data,
+        *,
+        last_night: dt.date,
+        first_logged: dt.date | None,
+        default: str = DEFAULT_PERIOD,
+    ) -> None:
         super().__init__(data)
         self.last_night = last_night
         self.first_logged = first_logged
+        self.default = default
 
     def clean(self) -> dict:
         data = super().clean()
-        period = data.get("period") or DEFAULT_PERIOD
+        period = data.get("period") or self.default
         if period == "custom":
             start, end = data.get("start"), data.get("end")
             if not start or not end:
@@ -317,7 +325,7 @@ class ReportForm(forms.Form):
     @property
     def range(self) -> tuple[dt.date, dt.date]:
         """The first and last night of the chosen period (the default one if invalid)."""
-        period = self.cleaned_data["period"] if self.is_valid() else DEFAULT_PERIOD
+        period = self.cleaned_data["period"] if self.is_valid() else self.default
         end = self.last_night
         if period == "custom":
             return self.cleaned_data["start"], self.cleaned_data["end"]
@@ -328,7 +336,7 @@ class ReportForm(forms.Form):
     def query(self) -> str:
         """The period as a query string, for chart URLs and links."""
         start, end = self.range
-        period = self.cleaned_data["period"] if self.is_valid() else DEFAULT_PERIOD
+        period = self.cleaned_data["period"] if self.is_valid() else self.default
         if period == "custom":
             return f"period=custom&start={start.isoformat()}&end={end.isoformat()}"
         return f"period={period}"

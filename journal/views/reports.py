@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from journal import charts, stats
 from journal.dates import last_night
-from journal.forms import ReportForm
+from journal.forms import DEFAULT_PERIOD, ReportForm
 from journal.models import Night
 
 CHART_CACHE_SECONDS = 7 * 24 * 3600  # the data version in the key makes stale hits impossible
@@ -28,20 +28,24 @@ CHARTS: dict[str, _Drawer] = {
 }
 
 
-def _report_form(request: HttpRequest) -> ReportForm:
+def report_form(request: HttpRequest, default: str = DEFAULT_PERIOD) -> ReportForm:
+    """The period chosen in the query string (reports, charts, summary, export)."""
     nights = Night.objects.for_user(request.user)
     first = None
     if request.GET.get("period") == "all":
         first = nights.aggregate(first=Min("date"))["first"]
     return ReportForm(
-        request.GET, last_night=last_night(request.profile.tzinfo), first_logged=first
+        request.GET,
+        last_night=last_night(request.profile.tzinfo),
+        first_logged=first,
+        default=default,
     )
 
 
 @login_required
 @never_cache
 def reports(request: HttpRequest) -> HttpResponse:
-    form = _report_form(request)
+    form = report_form(request)
     start, end = form.range
     nights = Night.objects.for_user(request.user).between(start, end).stats_data()
     weeks = stats.weekly(nights, start, end)
@@ -69,7 +73,7 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     """One chart as SVG, for the signed-in person only, cached by their data version."""
     if name not in CHARTS:
         raise Http404("No such chart")
-    start, end = _report_form(request).range
+    start, end = report_form(request).range
     nights = Night.objects.for_user(request.user)
     key = f"chart:{request.user.pk}:{name}:{start}:{end}:{nights.data_version()}"
     svg = cache.get(key)
