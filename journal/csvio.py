@@ -16,63 +16,21 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, F, Max, QuerySet, Sum
 
-from journal.models import CrampEpisode
+from journal.models import EPISODE_FIELDS, NIGHT_FIELDS, CrampEpisode, Night
 
 # The files' columns, in order. Spreadsheets, scripts and import rely on these names and
 # this order: add new columns at the end, never rename or reorder.
-NIGHT_COLUMNS = (
-    "date",
-    "bedtime",
-    "stretch_minutes",
-    "stretch_calf_wall",
-    "stretch_calf_towel",
-    "stretch_hamstring",
-    "stretch_quadriceps",
-    "stretch_hip_flexor",
-    "stretch_other",
-    "caffeine_drinks",
-    "last_caffeine_at",
-    "alcohol_drinks",
-    "last_alcohol_at",
-    "water_glasses",
-    "electrolytes",
-    "relax_breathing",
-    "relax_meditation",
-    "relax_other",
-    "relaxation_minutes",
-    "sleep_quality",
-    "notes",
-    "cramp_count",
-    "worst_severity",
-    "cramp_minutes",
-)
-# Worked out from the night's episodes: written for the reader, ignored by import.
 NIGHT_SUMMARY_COLUMNS = ("cramp_count", "worst_severity", "cramp_minutes")
-EPISODE_COLUMNS = (
-    "night_date",
-    "at",
-    "muscle",
-    "side",
-    "severity",
-    "duration_minutes",
-    "woke_me",
-)
+NIGHT_COLUMNS = (*NIGHT_FIELDS, *NIGHT_SUMMARY_COLUMNS)
+EPISODE_COLUMNS = ("night_date", *EPISODE_FIELDS)
 BOOLEAN_COLUMNS = frozenset(
-    {
-        "stretch_calf_wall",
-        "stretch_calf_towel",
-        "stretch_hamstring",
-        "stretch_quadriceps",
-        "stretch_hip_flexor",
-        "stretch_other",
-        "electrolytes",
-        "relax_breathing",
-        "relax_meditation",
-        "relax_other",
-        "woke_me",
-    }
+    field.name
+    for model in (Night, CrampEpisode)
+    for field in model._meta.concrete_fields
+    if isinstance(field, models.BooleanField)
 )
 
 BOM = "\ufeff"

@@ -13,10 +13,12 @@ from django.utils.html import format_html
 
 from journal.dates import local_today
 from journal.models import (
+    EPISODE_FIELDS,
     MAX_DRINKS,
     MAX_GLASSES,
     MAX_MINUTES,
     MAX_SEVERITY,
+    NIGHT_FIELDS,
     CrampEpisode,
     Night,
     Profile,
@@ -62,29 +64,7 @@ def _range_message(label: str, low: int, high: int, unit: str) -> dict[str, str]
 class NightForm(forms.ModelForm):
     class Meta:
         model = Night
-        fields = [
-            "date",
-            "bedtime",
-            "stretch_minutes",
-            "stretch_calf_wall",
-            "stretch_calf_towel",
-            "stretch_hamstring",
-            "stretch_quadriceps",
-            "stretch_hip_flexor",
-            "stretch_other",
-            "caffeine_drinks",
-            "last_caffeine_at",
-            "alcohol_drinks",
-            "last_alcohol_at",
-            "water_glasses",
-            "electrolytes",
-            "relax_breathing",
-            "relax_meditation",
-            "relax_other",
-            "relaxation_minutes",
-            "sleep_quality",
-            "notes",
-        ]
+        fields = list(NIGHT_FIELDS)
         labels = {
             "date": "Night of",
             "stretch_minutes": "Stretching (minutes)",
@@ -172,7 +152,7 @@ class NightForm(forms.ModelForm):
 class EpisodeForm(forms.ModelForm):
     class Meta:
         model = CrampEpisode
-        fields = ["at", "muscle", "side", "severity", "duration_minutes", "woke_me"]
+        fields = list(EPISODE_FIELDS)
         labels = {
             "at": "About when",
             "severity": "Severity (0–10)",

@@ -82,7 +82,7 @@ RELAXATIONS = [
 ]
 # Everything about the evening that usually repeats night to night: the morning log
 # pre-fills these from the person's most recent night.
-HABIT_FIELDS = [
+HABIT_FIELDS = (
     "bedtime",
     "stretch_minutes",
     *(name for name, _ in STRETCHES),
@@ -94,7 +94,10 @@ HABIT_FIELDS = [
     "electrolytes",
     *(name for name, _ in RELAXATIONS),
     "relaxation_minutes",
-]
+)
+# What a person records about a night, in the order the form and the CSV files use.
+NIGHT_FIELDS = ("date", *HABIT_FIELDS, "sleep_quality", "notes")
+EPISODE_FIELDS = ("at", "muscle", "side", "severity", "duration_minutes", "woke_me")
 
 
 class NightQuerySet(models.QuerySet):
