@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from journal.dates import local_today
 from journal.models import (
+    EARLIEST_DATE,
     EPISODE_FIELDS,
     MAX_DRINKS,
     MAX_GLASSES,
@@ -123,6 +124,8 @@ class NightForm(forms.ModelForm):
         date = self.cleaned_data["date"]
         if date > local_today(self.tz):
             raise forms.ValidationError("That night hasn’t happened yet: choose today or earlier.")
+        if date < EARLIEST_DATE:
+            raise forms.ValidationError(f"Choose a date from {EARLIEST_DATE:%Y} onwards.")
         clash = Night.objects.for_user(self.user).filter(date=date).exclude(pk=self.instance.pk)
         if clash.exists():
             url = reverse("journal:night-edit", args=[date.isoformat()])
@@ -297,15 +300,22 @@ class ReportForm(forms.Form):
                 raise forms.ValidationError("Choose both a start and an end date.")
             if start > end:
                 raise forms.ValidationError("The start date must be on or before the end date.")
+            if start < EARLIEST_DATE:
+                self.add_error("start", f"The start date must be in {EARLIEST_DATE:%Y} or later.")
             if end > self.last_night + dt.timedelta(days=1):
                 self.add_error("end", "The end date can’t be in the future.")
         data["period"] = period
         return data
 
     @property
+    def period_in_use(self) -> str:
+        """The period in use: the chosen one, or the default when the choice is invalid."""
+        return self.cleaned_data["period"] if self.is_valid() else self.default
+
+    @property
     def range(self) -> tuple[dt.date, dt.date]:
         """The first and last night of the chosen period (the default one if invalid)."""
-        period = self.cleaned_data["period"] if self.is_valid() else self.default
+        period = self.period_in_use
         end = self.last_night
         if period == "custom":
             return self.cleaned_data["start"], self.cleaned_data["end"]
@@ -316,7 +326,7 @@ class ReportForm(forms.Form):
     def query(self) -> str:
         """The period as a query string, for chart URLs and links."""
         start, end = self.range
-        period = self.cleaned_data["period"] if self.is_valid() else self.default
+        period = self.period_in_use
         if period == "custom":
             return f"period=custom&start={start.isoformat()}&end={end.isoformat()}"
         return f"period={period}"

@@ -18,6 +18,8 @@ MAX_DRINKS = 30
 MAX_GLASSES = 40
 MAX_SEVERITY = 10
 MAX_NOTES = 2000
+# No diary goes back further; also keeps a mistyped year from making a 2,000-year report.
+EARLIEST_DATE = dt.date(1990, 1, 1)
 
 
 def _range(low: int | Decimal, high: int | Decimal) -> list:
@@ -119,13 +121,19 @@ class NightQuerySet(models.QuerySet):
     def data_version(self) -> str:
         """A token that changes whenever any of these nights or their episodes change.
 
-        Saving a night (which the night form and the admin do whenever an episode is
-        added, changed or removed) moves updated_at; adding or deleting one moves the
-        count or the highest id.
+        Adding or deleting a night or an episode moves a count or a highest id; editing a
+        night moves updated_at, and the night form (like the admin) saves the night
+        whenever one of its episodes is edited.
         """
-        agg = self.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+        agg = self.aggregate(
+            n=Count("id", distinct=True),
+            top=Max("id"),
+            last=Max("updated_at"),
+            n_episodes=Count("episodes"),
+            top_episode=Max("episodes__id"),
+        )
         last = agg["last"].timestamp() if agg["last"] else 0
-        return f"{agg['n']}-{agg['top'] or 0}-{last:.6f}"
+        return f"{agg['n']}-{agg['top']}-{last:.6f}-{agg['n_episodes']}-{agg['top_episode']}"
 
     def stats_data(self) -> list[NightData]:
         """Every night as plain data for journal.stats, oldest first, in one query."""
@@ -246,14 +254,6 @@ class Night(models.Model):
     @property
     def is_cramp_free(self) -> bool:
         return self.cramp_count == 0
-
-    @property
-    def stretches_done(self) -> list[str]:
-        return [label for name, label in STRETCHES if getattr(self, name)]
-
-    @property
-    def relaxations_done(self) -> list[str]:
-        return [label for name, label in RELAXATIONS if getattr(self, name)]
 
 
 class Muscle(models.TextChoices):

@@ -316,7 +316,7 @@ def _evening_minutes(t: dt.time) -> int:
     return (t.hour * 60 + t.minute - 6 * 60) % (24 * 60)
 
 
-def _late(
+def is_late(
     drinks: float, last_at: dt.time | None, bedtime: dt.time | None, hours: int
 ) -> bool | None:
     """Whether the last drink came within ``hours`` of bedtime; None if that is unknown.
@@ -332,13 +332,13 @@ def _late(
 
 
 def late_caffeine(night: NightData) -> bool | None:
-    return _late(
+    return is_late(
         night.caffeine_drinks, night.last_caffeine_at, night.bedtime, CAFFEINE_WINDOW_HOURS
     )
 
 
 def late_alcohol(night: NightData) -> bool | None:
-    return _late(night.alcohol_drinks, night.last_alcohol_at, night.bedtime, ALCOHOL_WINDOW_HOURS)
+    return is_late(night.alcohol_drinks, night.last_alcohol_at, night.bedtime, ALCOHOL_WINDOW_HOURS)
 
 
 def _stretched(night: NightData) -> bool:

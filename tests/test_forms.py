@@ -34,6 +34,7 @@ def _night_errors(alice, **fields) -> dict[str, list[str]]:
         ("date", "", "This field is required."),
         ("date", "20/11/2026", "Enter the date as YYYY-MM-DD."),
         ("date", "2026-11-25", "That night hasn’t happened yet: choose today or earlier."),
+        ("date", "1989-12-31", "Choose a date from 1990 onwards."),
         ("bedtime", "25:00", "Enter bedtime as a time such as 22:30."),
         ("stretch_minutes", "601", "Stretching must be between 0 and 600 minutes."),
         ("stretch_minutes", "-5", "Stretching must be between 0 and 600 minutes."),

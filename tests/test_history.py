@@ -57,3 +57,9 @@ def test_queries_do_not_grow_with_nights(alice, alice_client, django_assert_max_
         make_episode(make_night(alice, start + dt.timedelta(days=i)))
     with django_assert_max_num_queries(8):
         alice_client.get(URL)
+
+
+def test_journal_pages_are_never_cached(alice, alice_client):
+    make_night(alice, "2026-11-01")
+    for url in (URL, "/nights/new/", "/nights/2026-11-01/", "/settings/"):
+        assert "no-store" in alice_client.get(url)["Cache-Control"], url

@@ -282,7 +282,7 @@ def test_replacing_without_a_cramps_file_keeps_the_nights_cramps(alice, alice_cl
     assert [e.severity for e in existing.episodes.all()] == [9]
 
 
-def test_cramps_can_be_added_to_a_night_already_in_the_journal(alice, alice_client):
+def test_a_cramps_file_alone_can_replace_a_journal_nights_cramps(alice, alice_client):
     existing = existing_night(alice)
     nights = nights_file({"date": "2026-11-21"})
     token, page = preview(alice_client, nights, episodes_file({"severity": "1"}))
@@ -443,3 +443,23 @@ def test_files_saved_again_by_a_spreadsheet_import_to_the_same_journal(
     saved = tuple((tmp_path / "saved" / n).read_bytes() for n in ("nights.csv", "episodes.csv"))
     assert saved != files
     assert export(import_as_carol(*saved)) == files
+
+
+def test_a_night_can_hold_at_most_30_cramps(alice, alice_client):
+    cramps = [{"severity": "3"}] * 31
+    token, page = preview(alice_client, nights_file({}), episodes_file(*cramps))
+    html = page.content.decode()
+    assert "more than 30 cramps for the night of 2026-11-20" in html
+    assert "Confirm import" not in html
+    confirm(alice_client, token)
+    assert not Night.objects.exists()
+
+
+def test_an_import_that_replaces_cramps_redraws_the_charts(alice, alice_client):
+    existing_night(alice)
+    chart = "/reports/charts/cramps.svg?period=4"
+    before = alice_client.get(chart).content
+    nights = nights_file({"date": "2026-11-21"})
+    token, _ = preview(alice_client, nights, episodes_file({"severity": "1"}, {"severity": "2"}))
+    confirm(alice_client, token, "replace")
+    assert alice_client.get(chart).content != before

@@ -129,7 +129,12 @@ def test_deleting_a_user_deletes_their_nights(db):
     assert not CrampEpisode.objects.exists()
 
 
-def test_stretches_and_relaxations_read_as_labels(alice):
-    night = make_night(alice, stretch_calf_wall=True, stretch_hip_flexor=True, relax_breathing=True)
-    assert night.stretches_done == ["Calf stretch against a wall", "Hip flexor stretch"]
-    assert night.relaxations_done == ["Deep breathing"]
+def test_the_data_version_moves_when_episodes_change_without_saving_the_night(alice):
+    night = make_night(alice)
+    versions = [Night.objects.for_user(alice).data_version()]
+    episode = make_episode(night)
+    versions.append(Night.objects.for_user(alice).data_version())
+    episode.delete()
+    make_episode(night)  # same count as before the delete, new episode
+    versions.append(Night.objects.for_user(alice).data_version())
+    assert len(set(versions)) == 3

@@ -237,3 +237,17 @@ def test_queries_do_not_grow_with_nights(
         cache.clear()
         with django_assert_max_num_queries(8):
             assert alice_client.get(f"/reports/charts/{name}.svg?period=all").status_code == 200
+
+
+def test_a_start_before_any_diary_could_begin_is_refused(alice_client):
+    query = "period=custom&start=0001-01-01&end=2026-11-23"
+    response = alice_client.get(f"{URL}?{query}")
+    assert "The start date must be in 1990 or later." in response.content.decode()
+    assert response.context["days"] == 84
+    assert alice_client.get(f"/reports/charts/habits.svg?{query}").status_code == 200
+
+
+def test_an_unknown_period_shows_the_default_as_selected(alice_client):
+    html = alice_client.get(URL + "?period=bogus").content.decode()
+    assert '<option value="12" selected>' in html
+    assert "84 nights logged" in html

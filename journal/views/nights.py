@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from journal.dates import last_night, local_today
@@ -51,6 +52,7 @@ def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> 
 
 
 @login_required
+@never_cache
 def home(request: HttpRequest) -> HttpResponse:
     logged = (
         Night.objects.for_user(request.user)
@@ -61,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def night_new(request: HttpRequest) -> HttpResponse:
     tz = request.profile.tzinfo
@@ -94,6 +97,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
     night = get_object_or_404(Night, user=request.user, date=date)
@@ -112,6 +116,7 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
 
 
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def night_delete(request: HttpRequest, date: dt.date) -> HttpResponse:
     night = get_object_or_404(Night, user=request.user, date=date)
@@ -123,6 +128,7 @@ def night_delete(request: HttpRequest, date: dt.date) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def history(request: HttpRequest) -> HttpResponse:
     nights = Night.objects.for_user(request.user).with_cramp_summary().order_by("-date")
     page = Paginator(nights, NIGHTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -135,5 +141,6 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def routine(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/routine.html")

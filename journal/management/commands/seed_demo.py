@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from journal import stats
 from journal.dates import last_night
 from journal.models import RELAXATIONS, STRETCHES, CrampEpisode, Muscle, Night, Profile, Side
 
@@ -31,8 +32,8 @@ STRETCHING_FACTOR = 0.55
 LATE_CAFFEINE_FACTOR = 1.5
 LATE_ALCOHOL_FACTOR = 1.6
 STRETCHING_MINUTES = 5
-LATE_CAFFEINE = dt.timedelta(hours=6)
-LATE_ALCOHOL = dt.timedelta(hours=3)
+LATE_CAFFEINE_HOURS = stats.CAFFEINE_WINDOW_HOURS
+LATE_ALCOHOL_HOURS = stats.ALCOHOL_WINDOW_HOURS
 
 MISSING_SHARE = 0.135  # of nights left unlogged
 HOLIDAY_EVERY = 50  # nights, on average, between 3-5 night gaps in the journal
@@ -41,7 +42,6 @@ HOLIDAY_EVERY = 50  # nights, on average, between 3-5 night gaps in the journal
 # morning is 25 * 60 + 30.
 _HOUR = 60
 _DAY = 24 * _HOUR
-_SMALL_HOURS_END = dt.time(6)
 _ALARM = _DAY + 6 * _HOUR + 30
 
 # How often each stretch and relaxation is chosen, in the models' order: calf first.
@@ -94,32 +94,19 @@ def cramp_rate(
 
     BASE_RATE (1.0) a night, times 0.55 after at least 5 minutes of stretching, times 1.5
     when the last caffeine was within 6 hours of bedtime and times 1.6 when the last
-    alcohol was within 3 hours of it; the factors multiply. A drink at or after bedtime
-    counts as late. Without a bedtime no drink counts as late.
+    alcohol was within 3 hours of it; the factors multiply. "Within" is the reports' own
+    rule (journal.stats.is_late), so the demo plants exactly the effect they measure.
+    Without a bedtime no drink counts as late.
     """
     rate = BASE_RATE
     if stretch_minutes >= STRETCHING_MINUTES:
         rate *= STRETCHING_FACTOR
-    if bedtime is not None:
-        if last_caffeine_at is not None and _ahead_of(bedtime, last_caffeine_at) <= LATE_CAFFEINE:
-            rate *= LATE_CAFFEINE_FACTOR
-        if last_alcohol_at is not None and _ahead_of(bedtime, last_alcohol_at) <= LATE_ALCOHOL:
-            rate *= LATE_ALCOHOL_FACTOR
+    # A drink time is only given when there was a drink.
+    if stats.is_late(last_caffeine_at is not None, last_caffeine_at, bedtime, LATE_CAFFEINE_HOURS):
+        rate *= LATE_CAFFEINE_FACTOR
+    if stats.is_late(last_alcohol_at is not None, last_alcohol_at, bedtime, LATE_ALCOHOL_HOURS):
+        rate *= LATE_ALCOHOL_FACTOR
     return rate
-
-
-def _ahead_of(bedtime: dt.time, drink: dt.time) -> dt.timedelta:
-    """How long before bedtime the drink was, both read on one evening's clock.
-
-    Times before 06:00 are the small hours after that evening, so a 00:30 bedtime is
-    5 1/2 hours after a 19:00 coffee, not 18 1/2 hours before it.
-    """
-    return dt.timedelta(minutes=_evening_minutes(bedtime) - _evening_minutes(drink))
-
-
-def _evening_minutes(t: dt.time) -> int:
-    minutes = t.hour * _HOUR + t.minute
-    return minutes + _DAY if t < _SMALL_HOURS_END else minutes
 
 
 def _clock(minutes: int) -> dt.time:
