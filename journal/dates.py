@@ -12,6 +12,16 @@ def local_today(tz: zoneinfo.ZoneInfo) -> dt.date:
     return timezone.now().astimezone(tz).date()
 
 
+# A night can be logged from this hour of its own evening (say, after an early cramp).
+EVENING_STARTS = dt.time(18)
+
+
+def latest_loggable_night(tz: zoneinfo.ZoneInfo) -> dt.date:
+    """Tonight once the evening has begun, else last night: later nights haven't happened."""
+    now = timezone.now().astimezone(tz)
+    return now.date() if now.time() >= EVENING_STARTS else now.date() - dt.timedelta(days=1)
+
+
 def last_night(tz: zoneinfo.ZoneInfo) -> dt.date:
     """The evening that began the night a person is logging this morning.
 

@@ -11,7 +11,7 @@ from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils.html import format_html
 
-from journal.dates import local_today
+from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
     EPISODE_FIELDS,
@@ -104,7 +104,10 @@ class NightForm(forms.ModelForm):
             "stretch_minutes": _range_message("Stretching", 0, MAX_MINUTES, "minutes"),
             "relaxation_minutes": _range_message("Relaxation", 0, MAX_MINUTES, "minutes"),
             "caffeine_drinks": _range_message("Caffeinated drinks", 0, MAX_DRINKS, "drinks"),
-            "alcohol_drinks": _range_message("Alcohol", 0, MAX_DRINKS, "standard drinks"),
+            "alcohol_drinks": {
+                **_range_message("Alcohol", 0, MAX_DRINKS, "standard drinks"),
+                "max_decimal_places": "Use whole or half drinks, such as 1.5.",
+            },
             "water_glasses": _range_message("Water", 0, MAX_GLASSES, "glasses"),
         }
 
@@ -112,7 +115,7 @@ class NightForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.tz = tz
-        self.fields["date"].widget.attrs["max"] = local_today(tz).isoformat()
+        self.fields["date"].widget.attrs["max"] = latest_loggable_night(tz).isoformat()
         for name in _ZERO_IF_BLANK:
             self.fields[name].required = False
         self.fields["sleep_quality"].choices = [
@@ -122,8 +125,11 @@ class NightForm(forms.ModelForm):
 
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]
-        if date > local_today(self.tz):
-            raise forms.ValidationError("That night hasn’t happened yet: choose today or earlier.")
+        if date > latest_loggable_night(self.tz):
+            raise forms.ValidationError(
+                "That night hasn’t happened yet: a night can be logged from "
+                f"{EVENING_STARTS:%H:%M} on its evening."
+            )
         if date < EARLIEST_DATE:
             raise forms.ValidationError(f"Choose a date from {EARLIEST_DATE:%Y} onwards.")
         clash = Night.objects.for_user(self.user).filter(date=date).exclude(pk=self.instance.pk)
@@ -306,6 +312,10 @@ class ReportForm(forms.Form):
                 self.add_error("end", "The end date can’t be in the future.")
         data["period"] = period
         return data
+
+    @property
+    def default_label(self) -> str:
+        return dict(PERIOD_CHOICES)[self.default]
 
     @property
     def period_in_use(self) -> str:

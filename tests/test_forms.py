@@ -33,7 +33,11 @@ def _night_errors(alice, **fields) -> dict[str, list[str]]:
     [
         ("date", "", "This field is required."),
         ("date", "20/11/2026", "Enter the date as YYYY-MM-DD."),
-        ("date", "2026-11-25", "That night hasn’t happened yet: choose today or earlier."),
+        (
+            "date",
+            "2026-11-25",
+            "That night hasn’t happened yet: a night can be logged from 18:00 on its evening.",
+        ),
         ("date", "1989-12-31", "Choose a date from 1990 onwards."),
         ("bedtime", "25:00", "Enter bedtime as a time such as 22:30."),
         ("stretch_minutes", "601", "Stretching must be between 0 and 600 minutes."),
@@ -60,10 +64,13 @@ def test_notes_have_a_length_limit(alice):
     assert list(errors) == ["notes"]
 
 
-def test_today_is_allowed_but_tomorrow_is_not(alice):
-    assert NightForm(night_post("2026-11-24"), user=alice, tz=UTC).is_valid()
-    # In Sydney it is already the evening of the 24th, so the 25th is still the future.
+def test_tonight_can_be_logged_once_its_evening_has_begun(alice):
+    # 08:00 in UTC: tonight (the 24th) has not begun; last night (the 23rd) is fine.
+    assert NightForm(night_post("2026-11-23"), user=alice, tz=UTC).is_valid()
+    assert not NightForm(night_post("2026-11-24"), user=alice, tz=UTC).is_valid()
+    # 19:00 in Sydney: the evening of the 24th has begun there, the 25th has not.
     sydney = zoneinfo.ZoneInfo("Australia/Sydney")
+    assert NightForm(night_post("2026-11-24"), user=alice, tz=sydney).is_valid()
     assert not NightForm(night_post("2026-11-25"), user=alice, tz=sydney).is_valid()
 
 

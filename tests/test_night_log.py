@@ -86,6 +86,12 @@ def test_it_prefills_habits_from_the_most_recent_night(alice, alice_client):
     assert "notes" not in initial
 
 
+def test_an_earlier_night_is_not_filled_in_from_a_later_one(alice, alice_client):
+    make_night(alice, "2026-11-21", stretch_minutes=12)
+    initial = alice_client.get(URL + "?date=2026-11-15").context["form"].initial
+    assert "stretch_minutes" not in initial
+
+
 def test_it_logs_a_night_with_episodes_in_one_post(alice, alice_client):
     second = CRAMP | {"at": "05:00", "side": "right", "severity": "3", "woke_me": "on"}
     response = alice_client.post(URL, night_post("2026-11-23", episodes=[CRAMP, second]))

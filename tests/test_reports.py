@@ -251,3 +251,17 @@ def test_an_unknown_period_shows_the_default_as_selected(alice_client):
     html = alice_client.get(URL + "?period=bogus").content.decode()
     assert '<option value="12" selected>' in html
     assert "84 nights logged" in html
+
+
+def test_a_before_and_after_date_outside_the_period_is_explained(alice, alice_client):
+    _diary(alice, 40)
+    response = alice_client.get(URL + "?period=12&split=2026-01-01")
+    assert response.context["before_after"] is None
+    assert "so the period has nights on both sides" in response.content.decode()
+
+
+def test_the_custom_dates_show_the_period_in_use(alice_client):
+    html = alice_client.get(URL + "?period=4").content.decode()
+    assert 'name="start" id="id_start" class="form-control" value="2026-10-27"' in html
+    assert 'name="end" id="id_end" class="form-control" value="2026-11-23"' in html
+    assert '<input type="hidden" name="period" value="custom">' in html

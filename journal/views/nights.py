@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from journal.dates import last_night, local_today
+from journal.dates import last_night, latest_loggable_night
 from journal.forms import EpisodeFormSet, NightForm
 from journal.models import HABIT_FIELDS, Night
 
@@ -86,7 +86,8 @@ def night_new(request: HttpRequest) -> HttpResponse:
         return redirect("journal:night-edit", date=date)
 
     initial: dict = {"date": date}
-    previous = nights.filter(date__lt=date).first() or nights.first()
+    # Habits carry forward, never back: an earlier night is not filled from a later one.
+    previous = nights.filter(date__lt=date).first()
     if previous:
         initial |= {name: getattr(previous, name) for name in HABIT_FIELDS}
     form = NightForm(initial=initial, user=request.user, tz=tz)
@@ -136,7 +137,7 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "journal/history.html",
-        {"page": page, "last_night": last_night(tz), "today": local_today(tz)},
+        {"page": page, "last_night": last_night(tz), "today": latest_loggable_night(tz)},
     )
 
 

@@ -32,7 +32,7 @@ def report_form(request: HttpRequest, default: str = DEFAULT_PERIOD) -> ReportFo
     """The period chosen in the query string (reports, charts, summary, export)."""
     nights = Night.objects.for_user(request.user)
     first = None
-    if request.GET.get("period") == "all":
+    if request.GET.get("period", default) == "all":
         first = nights.aggregate(first=Min("date"))["first"]
     return ReportForm(
         request.GET,
@@ -50,6 +50,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     nights = Night.objects.for_user(request.user).between(start, end).stats_data()
     weeks = stats.weekly(nights, start, end)
     split = form.cleaned_data.get("split") if form.is_valid() else None
+    # A split outside the period would compare all of it against nothing.
+    split_outside = split is not None and not start < split <= end
     context = {
         "form": form,
         "query": form.query(),
@@ -59,7 +61,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         "logged": len(nights),
         "weeks": weeks,
         "comparisons": stats.compare_habits(nights),
-        "before_after": stats.before_after(nights, split) if split else None,
+        "before_after": stats.before_after(nights, split) if split and not split_outside else None,
+        "split_outside": split_outside,
         "flags": stats.clinician_flags(nights, weeks),
         "thresholds": stats,
         "chart_names": list(CHARTS),

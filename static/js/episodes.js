@@ -71,9 +71,10 @@
   });
   addButton.addEventListener("click", addCard);
 
-  // Tuck away untouched blank cards; keep one open when the night has no cramps yet.
-  const hasSaved = list.querySelector("[data-episode]:not([data-extra])") !== null;
-  let keptOne = hasSaved;
+  // Tuck away untouched blank cards; keep one open only when no cramp is shown at all
+  // (none saved, and none typed in before the page came back with an error).
+  const cards = Array.from(list.querySelectorAll("[data-episode]"));
+  let keptOne = cards.some((card) => !card.hasAttribute("data-extra") || !isBlank(card));
   list.querySelectorAll("[data-extra]").forEach((card) => {
     const invalid = card.querySelector(".is-invalid") !== null;
     if (invalid || !isBlank(card)) return;

@@ -52,6 +52,8 @@ def test_an_invalid_severity_shows_an_error_by_the_field_and_saves_nothing(
     expect(page.locator("#id_stretch_hamstring")).to_be_checked()
     expect(page.locator("#id_notes")).to_have_value("Woke at 3 with the left calf locked.")
     expect(page.locator("#id_date")).to_have_value(_last_night(user).isoformat())
+    # Only the cramp that was typed comes back: no blank extra card to puzzle over.
+    expect(page.locator("[data-episode]:visible")).to_have_count(1)
 
     # Fixing the one field is enough to save it all.
     severity.fill("10")
