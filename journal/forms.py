@@ -11,6 +11,7 @@ from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils.html import format_html
 
+from journal import csvio
 from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
@@ -340,3 +341,78 @@ class ReportForm(forms.Form):
         if period == "custom":
             return f"period=custom&start={start.isoformat()}&end={end.isoformat()}"
         return f"period={period}"
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it’s you.",
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That isn’t your password. Nothing was deleted.")
+        return password
+
+
+# ---- Import ------------------------------------------------------------------------------
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SKIP, REPLACE = "skip", "replace"
+
+
+class ImportForm(forms.Form):
+    nights = forms.FileField(
+        label="Nights file",
+        help_text="nightleg-nights-….csv from the Export page: one row per night.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    episodes = forms.FileField(
+        label="Cramps file (optional)",
+        required=False,
+        help_text="nightleg-episodes-….csv from the same export: one row per cramp, matched "
+        "to its night by night_date. Leave it out to import nights only.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def _text(self, name: str, read) -> str | None:
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 2**20:.1f} MB; the limit is "
+                f"{MAX_UPLOAD_BYTES // 2**20} MB. Split it by date and import each part."
+            )
+        try:
+            text = csvio.decode(upload.read())
+            read(text)  # a file without the right header fails here, before any preview
+        except csvio.CsvError as e:
+            raise forms.ValidationError(str(e)) from None
+        return text
+
+    def clean_nights(self) -> str | None:
+        return self._text("nights", csvio.read_nights)
+
+    def clean_episodes(self) -> str | None:
+        return self._text("episodes", csvio.read_episodes)
+
+
+class ConfirmImportForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    on_existing = forms.ChoiceField(
+        label="For the nights already in your journal",
+        choices=[
+            (SKIP, "Skip them: keep what your journal has, cramps included"),
+            (REPLACE, "Replace them with the file’s version"),
+        ],
+        widget=forms.RadioSelect,
+        initial=SKIP,
+        required=False,
+    )

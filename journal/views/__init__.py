@@ -1,8 +1,8 @@
 from journal.views.account import account, account_delete, account_download
-from journal.views.accounts import settings_view, signup
 from journal.views.exports import export_episodes, export_nights, export_page
 from journal.views.imports import import_csv
 from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
+from journal.views.profile import settings_view, signup
 from journal.views.reports import chart, reports
 from journal.views.summary import summary
 

@@ -1,0 +1,178 @@
+"""Importing CSV files into a journal: check every row, then write all of it or nothing.
+
+No HTTP here: the view keeps the upload between preview and confirm and calls plan()
+and apply().
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models, transaction
+from django.utils.html import strip_tags
+
+from journal import csvio
+from journal.forms import MAX_EPISODES, REPLACE, EpisodeForm, NightForm
+from journal.models import CrampEpisode, Night
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+@dataclass
+class BadRow:
+    file: str
+    line: int
+    problems: list[str]
+
+
+@dataclass
+class Plan:
+    """What the files would add, checked row by row; nothing is written yet."""
+
+    journal: dict[dt.date, Night]  # the person's nights in the files' span of dates
+    has_episodes_file: bool
+    nights: list[NightForm] = field(default_factory=list)
+    episodes: list[tuple[dt.date, EpisodeForm]] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+
+    @property
+    def existing_dates(self) -> list[dt.date]:
+        dates = {f.cleaned_data["date"] for f in self.nights} | {d for d, _ in self.episodes}
+        return sorted(d for d in dates if d in self.journal)
+
+    @property
+    def ready(self) -> bool:
+        return not self.bad_rows and bool(self.nights or self.episodes)
+
+    def counts(self) -> dict[str, int]:
+        old = self.journal
+        return {
+            "new_nights": sum(f.cleaned_data["date"] not in old for f in self.nights),
+            "new_cramps": sum(d not in old for d, _ in self.episodes),
+            "old_nights": sum(f.cleaned_data["date"] in old for f in self.nights),
+            "old_cramps": sum(d in old for d, _ in self.episodes),
+        }
+
+
+def _problems(record_problems: dict[str, str], form: forms.Form) -> list[str]:
+    """The row's problems as "column: message", the CSV's own before the form's."""
+    problems = [m if c == "row" else f"{c}: {m}" for c, m in record_problems.items()]
+    for name, errors in form.errors.items():
+        if name in record_problems:
+            continue  # e.g. a date csvio could not read: the form's "required" adds nothing
+        prefix = "" if name == NON_FIELD_ERRORS else f"{name}: "
+        problems += [prefix + strip_tags(e) for e in errors]
+    return problems
+
+
+def _without_constraint_queries(instance: _M) -> _M:
+    """The instance, validated by its form without a query per CheckConstraint.
+
+    Django checks each constraint with its own query: 6 per night and 4 per cramp,
+    which made a year of rows take many seconds. Nothing is lost: the fields'
+    validators and choices check the same ranges, and the database enforces the
+    constraints again when the import is written, in one transaction.
+    """
+    instance.validate_constraints = lambda *args, **kwargs: None
+    return instance
+
+
+def plan(user, tz, nights_text: str, episodes_text: str | None) -> Plan:
+    nights = csvio.read_nights(nights_text)
+    episodes = csvio.read_episodes(episodes_text) if episodes_text else []
+    dates = [r.date for r in (*nights, *episodes) if r.date]
+    journal = {}
+    if dates:
+        span = Night.objects.for_user(user).between(min(dates), max(dates))
+        journal = {night.date: night for night in span}
+    plan = Plan(journal=journal, has_episodes_file=episodes_text is not None)
+
+    first_line: dict[dt.date, int] = {}
+    for record in nights:
+        if record.date in first_line:
+            problems = [f"date: {record.date} is already on line {first_line[record.date]}."]
+        else:
+            if record.date:
+                first_line[record.date] = record.line
+            # An existing night is the instance, so the form's own clash check stays
+            # quiet: existing dates are skipped or replaced as the person chooses.
+            instance = _without_constraint_queries(journal.get(record.date) or Night(user=user))
+            form = NightForm(record.data, instance=instance, user=user, tz=tz)
+            problems = _problems(record.problems, form)
+            if not problems:
+                plan.nights.append(form)
+        if problems:
+            plan.bad_rows.append(BadRow("nights", record.line, problems))
+
+    valid_dates = {f.cleaned_data["date"] for f in plan.nights}
+    per_night: Counter[dt.date] = Counter()
+    for record in episodes:
+        form = EpisodeForm(record.data, instance=_without_constraint_queries(CrampEpisode()))
+        problems = _problems(record.problems, form)
+        date = record.date
+        per_night[date] += 1
+        if date and per_night[date] > MAX_EPISODES:
+            problems.append(
+                f"night_date: more than {MAX_EPISODES} cramps for the night of {date}; "
+                f"a night holds at most {MAX_EPISODES}."
+            )
+        if date and date not in valid_dates and date not in journal:
+            if date in first_line:
+                problems.append(
+                    f"night_date: the night of {date} (nights file, line {first_line[date]}) "
+                    "has problems of its own."
+                )
+            else:
+                problems.append(
+                    f"night_date: there’s no night of {date} in the nights file or in your journal."
+                )
+        if problems:
+            plan.bad_rows.append(BadRow("episodes", record.line, problems))
+        else:
+            plan.episodes.append((date, form))
+    return plan
+
+
+def apply(plan: Plan, user, mode: str) -> str:
+    """Write the plan: all of it, or nothing if anything fails. Returns a summary."""
+    existing = plan.existing_dates
+    with transaction.atomic():
+        targets = {d: plan.journal[d] for d in existing} if mode == REPLACE else {}
+        new_nights = []
+        for form in plan.nights:
+            night = form.save(commit=False)
+            night.user = user
+            if night.date not in plan.journal:
+                new_nights.append(night)
+                targets[night.date] = night
+            elif mode == REPLACE:
+                night.save()
+        Night.objects.bulk_create(new_nights)
+        if mode == REPLACE and plan.has_episodes_file:
+            # The file's cramps for those nights replace the journal's (none if it has none).
+            CrampEpisode.objects.filter(night__in=[plan.journal[d] for d in existing]).delete()
+        episodes = []
+        for date, form in plan.episodes:
+            if date in targets:
+                episode = form.save(commit=False)
+                episode.night = targets[date]
+                episodes.append(episode)
+        CrampEpisode.objects.bulk_create(episodes)
+
+    counts = plan.counts()
+    summary = f"Imported {_plural(counts['new_nights'], 'night')}"
+    summary += f" and {_plural(counts['new_cramps'], 'cramp')}."
+    if existing and mode == REPLACE:
+        summary += f" Replaced {_plural(len(existing), 'night')} already in your journal."
+    elif existing:
+        summary += f" Left {_plural(len(existing), 'night')} already in your journal as they were."
+    return summary
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
