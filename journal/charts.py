@@ -8,7 +8,8 @@ stacked on the page, a week sits at the same horizontal position in every chart 
 habit can be read against the cramp line above it.
 
 Weeks without a logged night are gaps (NaN), never zeros: the line breaks and no marker
-is drawn there.
+is drawn there. Weeks with only a few logged nights get hollow markers: one night alone
+can put a weekly share at 0 or 100%, and should not look as sure as a full week.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ from matplotlib import dates as mdates
 from matplotlib import ticker
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from journal.stats import FEWER, MORE, NOT_ENOUGH, STRETCH_MINUTES_THRESHOLD, Comparison, Week
 
 WEEKLY_FIGSIZE = (8.0, 2.6)  # inches; the page scales the SVG to its column width
 EMPTY_MESSAGE = "No logged nights in this period"
 NO_EPISODES_MESSAGE = "No cramp episodes in this period"
+THIN_WEEK_NIGHTS = 4  # weeks with fewer logged nights are drawn with hollow markers
+THIN_WEEK_NOTE = f"Hollow: fewer than {THIN_WEEK_NIGHTS} nights logged that week"
 
 # Fixed margins, in inches, shared by all weekly charts. Fixed rather than "tight" so
 # that the plot areas line up exactly whatever the tick labels are.
@@ -147,12 +151,15 @@ def _empty_figure(message: str = EMPTY_MESSAGE) -> Figure:
     return fig
 
 
-def _weekly_figure(weeks: Sequence[Week], legend_rows: int = 1) -> tuple[Figure, Axes]:
+def _weekly_figure(
+    weeks: Sequence[Week], legend_rows: int = 1, *, thin_note: bool = False
+) -> tuple[Figure, Axes]:
     """A figure whose plot area has the same width, position and x range in every chart.
 
-    Extra legend rows make the figure taller at the top, leaving the plot area alone.
+    Extra legend rows, and the row of the note on hollow markers, make the figure taller
+    at the top, leaving the plot area alone.
     """
-    top = _TOP + (legend_rows - 1) * _LEGEND_ROW
+    top = _TOP + (legend_rows - 1 + int(thin_note)) * _LEGEND_ROW
     width, height = WEEKLY_FIGSIZE[0], WEEKLY_FIGSIZE[1] + top - _TOP
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes(
@@ -178,6 +185,8 @@ def _weekly_figure(weeks: Sequence[Week], legend_rows: int = 1) -> tuple[Figure,
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
+    if thin_note:
+        _thin_note(fig)
     return fig, ax
 
 
@@ -212,10 +221,15 @@ def _percent_axis(ax: Axes) -> None:
     ax.yaxis.set_major_formatter(ticker.PercentFormatter(xmax=1, decimals=0))
 
 
-def _legend_above(ax: Axes, axes: Sequence[Axes], ncols: int, n_weeks: int) -> None:
+_Handle = tuple[Line2D, Line2D]  # a series' line and its filled markers, drawn overlaid
+
+
+def _legend_above(
+    ax: Axes, entries: Sequence[tuple[_Handle, str]], ncols: int, n_weeks: int
+) -> None:
     """A legend in the band above the plot area, where it can't cover any data."""
-    handles = [h for a in axes for h in a.get_legend_handles_labels()[0]]
-    labels = [label for a in axes for label in a.get_legend_handles_labels()[1]]
+    handles = [handle for handle, _label in entries]
+    labels = [label for _handle, label in entries]
     ax.legend(
         handles,
         labels,
@@ -228,6 +242,33 @@ def _legend_above(ax: Axes, axes: Sequence[Axes], ncols: int, n_weeks: int) -> N
         handlelength=2.6,
         markerscale=1 / _marker_scale(n_weeks),  # full-size markers even when thinned
     )
+
+
+def _thin_weeks(weeks: Sequence[Week]) -> np.ndarray:
+    return np.array([w.logged < THIN_WEEK_NIGHTS for w in weeks], dtype=bool)
+
+
+def _any_thin_point(weeks: Sequence[Week], *series: np.ndarray) -> bool:
+    """Whether any hollow marker will be drawn: a thin week with a value in some series."""
+    thin = _thin_weeks(weeks)
+    return any((thin & ~np.isnan(s)).any() for s in series)
+
+
+def _thin_note(fig: Figure) -> None:
+    """The key to the hollow markers, in its own row at the top, aligned with the legend."""
+    width, height = fig.get_size_inches()
+    sample = Line2D([], [], linestyle="none", marker="o", color=GREY, markerfacecolor="white")
+    note = fig.legend(
+        [sample],
+        [THIN_WEEK_NOTE],
+        loc="upper left",
+        bbox_to_anchor=(_LEFT / width, 1 - 0.1 / height),  # 0.1 in below the top edge
+        frameon=False,
+        borderaxespad=0,
+        handlelength=2.6,
+        labelcolor=GREY,
+    )
+    note.set_gid("thin-week-note")
 
 
 def _right_axis(ax: Axes, color: str) -> Axes:
@@ -247,30 +288,31 @@ def _line(
     y: np.ndarray,
     *,
     gid: str,
-    label: str,
     color: str,
     marker: str,
     linestyle: str | tuple = "-",
     markersize: float = 5,
     linewidth: float = 1.8,
-) -> None:
-    """One weekly series: a line with a marker per logged week, broken at the gaps.
+) -> _Handle:
+    """One weekly series: a line broken at the gaps, with a marker per logged week.
 
     The markers matter: a week logged between two gaps has no line, only its marker.
-    Over long periods they shrink so the line stays readable.
+    They are filled (gid ``<gid>-markers``) for weeks with at least THIN_WEEK_NIGHTS
+    logged nights and hollow (``<gid>-thin``) for the others. Over long periods they
+    shrink so the line stays readable.
+
+    Returns the line and the filled markers: together, the series' legend handle.
     """
+    x, thin = _x(weeks), _thin_weeks(weeks)
     scale = _marker_scale(len(weeks))
-    ax.plot(
-        _x(weeks),
-        y,
-        color=color,
-        linestyle=linestyle,
-        linewidth=linewidth * max(scale, 0.65),
-        marker=marker,
-        markersize=markersize * scale,
-        label=label,
-        gid=gid,
+    (line,) = ax.plot(
+        x, y, color=color, linestyle=linestyle, linewidth=linewidth * max(scale, 0.65), gid=gid
     )
+    dots = {"linestyle": "none", "marker": marker, "markersize": markersize * scale}
+    (filled,) = ax.plot(x[~thin], y[~thin], color=color, gid=f"{gid}-markers", **dots)
+    # A white face rather than none, so the line doesn't run through the ring.
+    ax.plot(x[thin], y[thin], color=color, markerfacecolor="white", gid=f"{gid}-thin", **dots)
+    return line, filled
 
 
 @_styled
@@ -280,15 +322,9 @@ def _draw_cramps(weeks: Sequence[Week]) -> Figure:
     if not weeks or _all_missing(per_night, free):
         return _empty_figure()
 
-    fig, ax = _weekly_figure(weeks)
-    _line(
-        ax,
-        weeks,
-        per_night,
-        color=VERMILLION,
-        marker="o",
-        label="Cramps per logged night (left)",
-        gid="cramps-per-night",
+    fig, ax = _weekly_figure(weeks, thin_note=_any_thin_point(weeks, per_night, free))
+    per_night_line = _line(
+        ax, weeks, per_night, color=VERMILLION, marker="o", gid="cramps-per-night"
     )
     top = 0.0 if np.isnan(per_night).all() else float(np.nanmax(per_night))
     _padded(ax, 0.0, max(1.0, top * 1.1))
@@ -297,7 +333,7 @@ def _draw_cramps(weeks: Sequence[Week]) -> Figure:
     ax.tick_params(axis="y", colors=VERMILLION)
 
     right = _right_axis(ax, BLUE)
-    _line(
+    free_line = _line(
         right,
         weeks,
         free,
@@ -305,12 +341,15 @@ def _draw_cramps(weeks: Sequence[Week]) -> Figure:
         linestyle="--",
         marker="s",
         markersize=4.5,
-        label="Cramp-free nights (right)",
         gid="cramp-free-share",
     )
     _percent_axis(right)
     right.set_ylabel("Cramp-free", color=BLUE)
-    _legend_above(ax, [ax, right], ncols=2, n_weeks=len(weeks))
+    entries = [
+        (per_night_line, "Cramps per logged night (left)"),
+        (free_line, "Cramp-free nights (right)"),
+    ]
+    _legend_above(ax, entries, ncols=2, n_weeks=len(weeks))
     return fig
 
 
@@ -323,23 +362,17 @@ def _draw_severity(weeks: Sequence[Week]) -> Figure:
     if _all_missing(mean, worst):
         return _empty_figure(NO_EPISODES_MESSAGE)
 
-    fig, ax = _weekly_figure(weeks)
+    fig, ax = _weekly_figure(weeks, thin_note=_any_thin_point(weeks, mean, worst))
     ax.spines["right"].set_visible(False)
-    _line(
-        ax,
-        weeks,
-        worst,
-        color=VERMILLION,
-        linestyle="--",
-        marker="^",
-        label="Worst episode",
-        gid="worst-severity",
+    worst_line = _line(
+        ax, weeks, worst, color=VERMILLION, linestyle="--", marker="^", gid="worst-severity"
     )
-    _line(ax, weeks, mean, color=BLUE, marker="o", label="Mean severity", gid="mean-severity")
+    mean_line = _line(ax, weeks, mean, color=BLUE, marker="o", gid="mean-severity")
     _padded(ax, 0.0, 10.0)
     ax.yaxis.set_major_locator(ticker.FixedLocator([0, 2, 4, 6, 8, 10]))
     ax.set_ylabel("Severity (0–10)")
-    _legend_above(ax, [ax], ncols=2, n_weeks=len(weeks))
+    entries = [(worst_line, "Worst episode"), (mean_line, "Mean severity")]
+    _legend_above(ax, entries, ncols=2, n_weeks=len(weeks))
     return fig
 
 
@@ -360,9 +393,11 @@ def _draw_habits(weeks: Sequence[Week]) -> Figure:
     if not weeks or _all_missing(water, *shares.values()):
         return _empty_figure()
 
-    fig, ax = _weekly_figure(weeks, legend_rows=2)
+    thin_note = _any_thin_point(weeks, water, *shares.values())
+    fig, ax = _weekly_figure(weeks, legend_rows=2, thin_note=thin_note)
+    entries = []
     for attr, label, color, linestyle, marker in _HABIT_SERIES:
-        _line(
+        handle = _line(
             ax,
             weeks,
             shares[attr],
@@ -371,28 +406,28 @@ def _draw_habits(weeks: Sequence[Week]) -> Figure:
             marker=marker,
             markersize=4.5,
             linewidth=1.5,
-            label=label,
             gid=attr.replace("_", "-"),
         )
+        entries.append((handle, label))
     _percent_axis(ax)
     ax.set_ylabel("Share of nights")
 
     right = _right_axis(ax, BLUE)
-    _line(
+    water_line = _line(
         right,
         weeks,
         water,
         color=BLUE,
-        marker="x",
+        marker="X",  # a filled cross, unlike "x", can be drawn hollow
         linewidth=1.2,
-        label="Water, glasses (right)",
         gid="mean-water",
     )
+    entries.append((water_line, "Water, glasses (right)"))
     top = 0.0 if np.isnan(water).all() else float(np.nanmax(water))
     _padded(right, 0.0, max(8.0, top))
     right.yaxis.set_major_locator(ticker.MaxNLocator(nbins=4, integer=True))
     right.set_ylabel("Glasses", color=BLUE)
-    _legend_above(ax, [ax, right], ncols=3, n_weeks=len(weeks))
+    _legend_above(ax, entries, ncols=3, n_weeks=len(weeks))
     return fig
 
 

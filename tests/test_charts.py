@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,35 @@ def six_weeks_with_a_gap() -> list[Week]:
     ]
 
 
+# Nights logged in each week of a diary with thin and full weeks: 1 and 3 are thin,
+# 4 is the first full count, and the week between the two gaps is thin.
+THIN_AND_FULL = [5, 1, 0, 3, 4, 7, 0, 2, 0]
+THIN = [1, 3, 7]
+FULL = [0, 4, 5]
+
+
+def thin_and_full_weeks() -> list[Week]:
+    return [
+        unlogged_week(i) if logged == 0 else logged_week(i, logged=logged)
+        for i, logged in enumerate(THIN_AND_FULL)
+    ]
+
+
+# Every series of the weekly charts: its chart and the gid of its line.
+SERIES = [
+    ("cramps", "cramps-per-night"),
+    ("cramps", "cramp-free-share"),
+    ("severity", "worst-severity"),
+    ("severity", "mean-severity"),
+    ("habits", "stretch-share"),
+    ("habits", "late-caffeine-share"),
+    ("habits", "late-alcohol-share"),
+    ("habits", "electrolytes-share"),
+    ("habits", "relaxation-share"),
+    ("habits", "mean-water"),
+]
+
+
 def a_comparison(
     key: str, label: str, ratio: float | None, low: float | None, high: float | None, verdict: str
 ) -> Comparison:
@@ -114,20 +144,41 @@ def group(root: ET.Element, gid: str) -> ET.Element:
 
 
 def plot_area(root: ET.Element, gid: str) -> tuple[float, float, float, float]:
-    """x, y, width and height of the plot area the line is clipped to, in SVG points."""
-    clip_ref = group(root, gid).find(f"{SVG}path").get("clip-path")
+    """x, y, width and height of the plot area a line or its markers are clipped to."""
+    clip_ref = group(root, gid).find(".//*[@clip-path]").get("clip-path")
     clip_id = re.fullmatch(r"url\(#(.+)\)", clip_ref).group(1)
     rect = root.find(f".//{SVG}clipPath[@id='{clip_id}']/{SVG}rect")
     return tuple(float(rect.get(a)) for a in ("x", "y", "width", "height"))
 
 
 def markers(root: ET.Element, gid: str) -> list[tuple[float, float]]:
-    """The line's markers as (x, y) fractions of the plot area, y measured upwards."""
+    """A group's markers as (x, y) fractions of the plot area, y measured upwards."""
     x0, y0, width, height = plot_area(root, gid)
     return [
         ((float(u.get("x")) - x0) / width, 1 - (float(u.get("y")) - y0) / height)
         for u in group(root, gid).iter(f"{SVG}use")
     ]
+
+
+def filled(root: ET.Element, line: str) -> list[tuple[float, float]]:
+    return markers(root, f"{line}-markers")
+
+
+def hollow(root: ET.Element, line: str) -> list[tuple[float, float]]:
+    return markers(root, f"{line}-thin")
+
+
+def marker_styles(root: ET.Element, gid: str) -> set[tuple[str, str]]:
+    """The (fill, stroke) colours of a group's markers."""
+    styles = set()
+    for use in group(root, gid).iter(f"{SVG}use"):
+        style = dict(item.split(": ") for item in use.get("style").split("; "))
+        styles.add((style.get("fill", "#000000"), style["stroke"]))  # black is SVG's default
+    return styles
+
+
+def texts(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
 
 
 def plot_fraction(lim: tuple[float, float], value: float) -> float:
@@ -170,9 +221,10 @@ def test_the_severity_chart_of_weeks_without_cramps_says_there_were_none():
 
 
 @pytest.mark.parametrize("name", WEEKLY)
-def test_the_same_weeks_always_give_the_same_bytes(name):
+@pytest.mark.parametrize("diary", [six_weeks_with_a_gap, thin_and_full_weeks])
+def test_the_same_weeks_always_give_the_same_bytes(name, diary):
     chart, _draw = WEEKLY[name]
-    assert chart(six_weeks_with_a_gap()) == chart(six_weeks_with_a_gap())
+    assert chart(diary()) == chart(diary())
 
 
 def test_the_same_comparisons_always_give_the_same_bytes():
@@ -190,8 +242,10 @@ def test_importing_the_charts_never_loads_pyplot():
 
 def test_the_cramps_line_has_one_marker_per_logged_week():
     root = parse(charts.cramps_chart(six_weeks_with_a_gap()))
-    assert len(markers(root, "cramps-per-night")) == 5
-    assert len(markers(root, "cramp-free-share")) == 5
+    for line in ("cramps-per-night", "cramp-free-share"):
+        assert len(filled(root, line)) == 5  # five nights logged in each week
+        assert hollow(root, line) == []
+        assert list(group(root, line).iter(f"{SVG}use")) == []  # the line has none of its own
 
 
 def test_the_cramps_line_breaks_at_an_unlogged_week():
@@ -206,7 +260,7 @@ def test_an_unlogged_week_is_a_gap_but_a_week_without_cramps_is_a_zero():
     xs = [plot_fraction(ax.get_xlim(), mdates.date2num(w.start)) for w in weeks]
     zero = plot_fraction(ax.get_ylim(), 0.0)
 
-    drawn = markers(parse(charts.cramps_chart(weeks)), "cramps-per-night")
+    drawn = filled(parse(charts.cramps_chart(weeks)), "cramps-per-night")
 
     assert [x for x, _y in drawn] == pytest.approx(xs[:2] + xs[3:], abs=1e-4)
     assert drawn[3] == pytest.approx((xs[4], zero), abs=1e-4)  # the week with no cramps
@@ -223,17 +277,33 @@ def test_the_habits_chart_draws_each_habit_and_the_water_with_gaps():
         "relaxation-share",
         "mean-water",
     ]
-    assert {gid: len(markers(root, gid)) for gid in gids} == dict.fromkeys(gids, 5)
+    assert {gid: len(filled(root, gid)) for gid in gids} == dict.fromkeys(gids, 5)
+    assert {gid: len(hollow(root, gid)) for gid in gids} == dict.fromkeys(gids, 0)
 
 
 def test_the_severity_chart_draws_the_mean_and_the_worst_episode():
     root = parse(charts.severity_chart(six_weeks_with_a_gap()))
-    assert len(markers(root, "mean-severity")) == 5
-    assert len(markers(root, "worst-severity")) == 5
+    assert len(filled(root, "mean-severity")) == 5
+    assert len(filled(root, "worst-severity")) == 5
 
 
-def test_the_weekly_charts_place_their_plot_areas_identically_in_the_svg():
-    weeks = six_weeks_with_a_gap()
+# Without episodes in its thin weeks the severity chart has no hollow marker to explain,
+# and so no note: a chart with the note next to one without.
+def thin_weeks_without_episodes() -> list[Week]:
+    return [
+        w
+        if w.logged >= charts.THIN_WEEK_NIGHTS or w.logged == 0
+        else replace(w, mean_severity=None, worst_severity=None)
+        for w in thin_and_full_weeks()
+    ]
+
+
+LAYOUT_DIARIES = [six_weeks_with_a_gap, thin_and_full_weeks, thin_weeks_without_episodes]
+
+
+@pytest.mark.parametrize("diary", LAYOUT_DIARIES)
+def test_the_weekly_charts_place_their_plot_areas_identically_in_the_svg(diary):
+    weeks = diary()
     lines = {"cramps": "cramps-per-night", "severity": "mean-severity", "habits": "mean-water"}
     roots = {name: parse(WEEKLY[name][0](weeks)) for name in WEEKLY}
 
@@ -244,8 +314,9 @@ def test_the_weekly_charts_place_their_plot_areas_identically_in_the_svg():
     assert len({(x, width, height) for x, _y, width, height in areas.values()}) == 1
 
 
-def test_the_weekly_charts_share_one_plot_area_so_they_line_up_on_the_page():
-    weeks = six_weeks_with_a_gap()
+@pytest.mark.parametrize("diary", LAYOUT_DIARIES)
+def test_the_weekly_charts_share_one_plot_area_so_they_line_up_on_the_page(diary):
+    weeks = diary()
     figures = [draw(weeks) for _chart, draw in WEEKLY.values()]
 
     def layout(fig):
@@ -274,7 +345,9 @@ def test_the_weekly_charts_share_one_plot_area_so_they_line_up_on_the_page():
 def test_five_years_of_weeks_draw_quickly(name):
     chart, _draw = WEEKLY[name]
     weeks = [
-        unlogged_week(i) if i % 13 == 5 else logged_week(i, cramps_per_night=(i % 7) / 3)
+        unlogged_week(i)
+        if i % 13 == 5
+        else logged_week(i, logged=2 if i % 4 == 0 else 6, cramps_per_night=(i % 7) / 3)
         for i in range(260)
     ]
     started = time.perf_counter()
@@ -283,49 +356,86 @@ def test_five_years_of_weeks_draw_quickly(name):
     assert parse(svg).tag.endswith("svg")
 
 
-# ---- Forest plot ------------------------------------------------------------------------
+# ---- Thin weeks -------------------------------------------------------------------------
 
 
-def test_the_forest_plot_has_a_labelled_row_for_each_habit():
-    root = parse(charts.forest_chart(COMPARISONS))
-    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
-    for c in COMPARISONS:
-        assert texts.count(c.habit.label) == 1
+@pytest.mark.parametrize(("name", "line"), SERIES)
+def test_weeks_with_fewer_than_four_nights_get_hollow_markers_and_the_others_filled(name, line):
+    weeks = thin_and_full_weeks()
+    ax = WEEKLY[name][1](weeks).axes[0]
+    x = {i: plot_fraction(ax.get_xlim(), mdates.date2num(w.start)) for i, w in enumerate(weeks)}
+
+    root = parse(WEEKLY[name][0](weeks))
+
+    assert [x for x, _y in filled(root, line)] == pytest.approx([x[i] for i in FULL], abs=1e-4)
+    assert [x for x, _y in hollow(root, line)] == pytest.approx([x[i] for i in THIN], abs=1e-4)
 
 
-def test_the_forest_plot_draws_a_point_and_an_interval_only_where_there_are_enough_nights():
-    root = parse(charts.forest_chart(COMPARISONS))
-    ids = {g.get("id", "") for g in root.iter(f"{SVG}g")}
-    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+@pytest.mark.parametrize(("name", "line"), SERIES)
+def test_a_hollow_marker_is_white_inside_and_edged_in_its_lines_colour(name, line):
+    root = parse(WEEKLY[name][0](thin_and_full_weeks()))
+    stroke = re.search(r"stroke: (#[0-9a-f]{6})", group(root, line).find(f"{SVG}path").get("style"))
+    colour = stroke.group(1)
 
-    assert {i for i in ids if i.startswith(("ratio-", "interval-"))} == {
-        f"{kind}-{key}"
-        for kind in ("ratio", "interval")
-        for key in ("stretch", "caffeine", "water")
-    }
-    assert texts.count("not enough nights") == 2
+    assert marker_styles(root, f"{line}-markers") == {(colour, colour)}
+    assert marker_styles(root, f"{line}-thin") == {("#ffffff", colour)}
 
 
-def test_the_forest_plot_has_a_log_axis_with_a_line_at_no_difference():
-    fig = charts._draw_forest(COMPARISONS)
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_xticklabels()]
-    svg = charts._svg(fig)
-
-    assert ax.get_xscale() == "log"
-    assert {"0.5×", "1×", "2×"} <= set(labels)
-    assert b'id="no-difference"' in svg
-    assert b"fewer cramps" in svg
-    assert b"more cramps" in svg
+def test_a_week_with_one_night_is_hollow_even_at_the_extremes():
+    weeks = [logged_week(0), logged_week(1, logged=1, cramps_per_night=3.0, cramp_free_share=0.0)]
+    root = parse(charts.cramps_chart(weeks))
+    assert (len(filled(root, "cramps-per-night")), len(hollow(root, "cramps-per-night"))) == (1, 1)
+    assert (len(filled(root, "cramp-free-share")), len(hollow(root, "cramp-free-share"))) == (1, 1)
 
 
-def test_the_forest_plot_copes_with_ratios_and_intervals_off_the_scale():
-    comparisons = [
-        a_comparison("none", "Never cramped with it", 0.0, 0.0, 0.9, FEWER),
-        a_comparison("wide", "Very unsure", 3.0, 0.001, float("inf"), NO_CLEAR_DIFFERENCE),
-        a_comparison("open", "No interval", 1.1, None, None, NO_CLEAR_DIFFERENCE),
-    ]
-    root = parse(charts.forest_chart(comparisons))
-    ids = {g.get("id") for g in root.iter(f"{SVG}g")}
-    assert {"ratio-none", "ratio-wide", "ratio-open", "interval-none", "interval-wide"} <= ids
-    assert "interval-open" not in ids
+def test_an_unlogged_week_is_still_a_gap_among_thin_weeks():
+    weeks = thin_and_full_weeks()
+    ax = charts._draw_cramps(weeks).axes[0]
+    gaps = [plot_fraction(ax.get_xlim(), mdates.date2num(w.start)) for w in weeks if w.logged == 0]
+    root = parse(charts.cramps_chart(weeks))
+
+    # Weeks 0-1, 3-5 and 7: the week between two gaps has no line, only its marker.
+    assert group(root, "cramps-per-night").find(f"{SVG}path").get("d").count("M") == 3
+    drawn = filled(root, "cramps-per-night") + hollow(root, "cramps-per-night")
+    assert len(drawn) == len(weeks) - len(gaps)
+    assert all(abs(x - gap) > 0.01 for x, _y in drawn for gap in gaps)
+
+
+@pytest.mark.parametrize("name", WEEKLY)
+def test_the_note_on_hollow_markers_appears_only_when_a_week_is_thin(name):
+    chart, _draw = WEEKLY[name]
+    with_thin = parse(chart(thin_and_full_weeks()))
+    without = parse(chart(six_weeks_with_a_gap()))
+
+    assert charts.THIN_WEEK_NOTE in texts(group(with_thin, "thin-week-note"))
+    assert charts.THIN_WEEK_NOTE not in texts(without)
+    assert without.find(f".//{SVG}g[@id='thin-week-note']") is None
+
+
+@pytest.mark.parametrize("name", WEEKLY)
+def test_the_note_has_its_own_row_above_the_legend(name):
+    fig = WEEKLY[name][1](thin_and_full_weeks())
+    fig.draw_without_rendering()
+    note, legend = fig.legends[0].get_window_extent(), fig.axes[0].get_legend().get_window_extent()
+
+    assert note.y0 >= legend.y1  # above the legend, not over it
+    assert note.y1 <= fig.bbox.y1  # and inside the figure
+    assert note.x0 == pytest.approx(legend.x0, abs=1)  # lined up with the legend
+
+
+def test_a_severity_chart_without_episodes_in_its_thin_weeks_has_no_note():
+    root = parse(charts.severity_chart(thin_weeks_without_episodes()))
+    assert hollow(root, "mean-severity") == []
+    assert charts.THIN_WEEK_NOTE not in texts(root)
+
+
+@pytest.mark.parametrize("name", WEEKLY)
+def test_the_legend_shows_each_series_with_its_line_and_a_filled_marker(name):
+    root = parse(WEEKLY[name][0](thin_and_full_weeks()))
+    legend = group(root, "legend_1")
+    n_series = sum(chart == name for chart, _line in SERIES)
+
+    lines = [p for p in legend.iter(f"{SVG}path") if "fill: none" in p.get("style", "")]
+    assert len(lines) == n_series
+    assert len(list(legend.iter(f"{SVG}use"))) == n_series
+    assert all(fill != "#ffffff" for fill, _stroke in marker_styles(root, "legend_1"))
