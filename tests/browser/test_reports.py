@@ -51,7 +51,7 @@ def test_changing_the_period_changes_the_page(page: Page, user: User, live_serve
     first_chart = page.locator("figure.chart img").first.get_attribute("src")
 
     page.get_by_label("Period", exact=True).select_option("52")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
 
     expect(summary).to_contain_text("of 364 nights logged")
     assert "period=52" in page.url
@@ -78,3 +78,12 @@ def test_the_reports_are_accessible_and_fit_a_phone(page: Page, user: User, live
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], widths
+
+
+def test_custom_dates_are_shown_with_their_own_button(page: Page, user: User, live_server):
+    _open_reports(page, user, live_server)
+    page.locator("#id_start").fill("2026-10-01")
+    page.locator("#id_end").fill("2026-10-31")
+    page.locator("#id_end").press("Enter")  # Enter in a date field asks for those dates
+    expect(page.locator("main p.fs-5")).to_contain_text("of 31 nights logged")
+    expect(page.locator("#id_start")).to_have_value("2026-10-01")

@@ -55,7 +55,7 @@ def test_the_printed_page_has_no_navigation_or_buttons(page: Page, user: User, l
     _open_twelve_weeks(page, user, live_server)
     page.emulate_media(media="print")
 
-    for chrome in ("nav.navbar", "body > footer", "main form", "#print-summary", ".skip-link"):
+    for chrome in ("nav.navbar", "body > footer", ".period-picker", "#print-summary", ".skip-link"):
         expect(page.locator(chrome)).to_be_hidden()
     expect(page.get_by_role("link", name="Export the diary (CSV)")).to_be_hidden()
     for kept in ("#measures", "#change", "#habits", "#weekly", "figure.chart img"):
