@@ -336,3 +336,9 @@ def open_page(name: str, page: Page, user: User, live_server) -> None:
     expect(page.locator("main h1")).to_be_visible()
     if logged_in:
         assert "/accounts/login/" not in page.url, f"{name}: was sent to log in"
+
+
+@_page("page not found")
+def _not_found(page: Page, user: User) -> None:
+    page.goto("/nights/1999-01-01/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
