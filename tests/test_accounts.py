@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.test import Client
 
 from journal.models import Profile
 from tests.conftest import PASSWORD
@@ -110,3 +111,15 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
 def test_the_auth_pages_render(client):
     for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
         assert client.get(url).status_code == 200
+
+
+def test_changing_the_password_signs_out_the_persons_other_sessions(alice):
+    laptop, phone = Client(), Client()
+    assert laptop.login(username="alice", password=PASSWORD)
+    assert phone.login(username="alice", password=PASSWORD)
+    laptop.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert laptop.get("/nights/").status_code == 200  # this session is kept...
+    assert phone.get("/nights/").status_code == 302  # ...the other one is over
