@@ -115,10 +115,20 @@ TEMPLATES = [
     },
 ]
 
+# SQLite tuned for many people saving their night at the same moment: WAL lets readers
+# carry on while one writer writes; IMMEDIATE makes each transaction take the write lock
+# when it begins, so it waits its turn (up to "timeout" seconds) instead of failing with
+# "database is locked" when a read inside it turns into a write. synchronous=NORMAL is
+# safe with WAL: a power cut may lose the last commits but cannot corrupt the file.
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("NIGHTLEG_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
