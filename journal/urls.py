@@ -22,6 +22,7 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "journal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("nights/", views.history, name="history"),
     path("nights/new/", views.night_new, name="night-new"),
     path("nights/<isodate:date>/", views.night_edit, name="night-edit"),

@@ -1,5 +1,6 @@
 from journal.views.account import account, account_delete, account_download
 from journal.views.exports import export_episodes, export_nights, export_page
+from journal.views.health import healthz
 from journal.views.imports import import_csv
 from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
 from journal.views.profile import settings_view, signup
@@ -14,6 +15,7 @@ __all__ = [
     "export_episodes",
     "export_nights",
     "export_page",
+    "healthz",
     "history",
     "home",
     "import_csv",
