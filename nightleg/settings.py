@@ -82,11 +82,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "csp",  # only for its system checks (it flags settings in the pre-4.0 format)
     "journal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +98,49 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Health data: assume a hostile internet. SECURE_* settings below only matter over https;
+# DJANGO_SECURE is on by default without DEBUG, so a production deploy gets them unasked.
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    # Only when a proxy in front terminates TLS and *overwrites* this header: trusting it
+    # otherwise would let any client claim its plain-http request is secure.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+_SECURE = env_bool("DJANGO_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = _SECURE
+# A load balancer or monitor probes /healthz over plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 31_536_000 if _SECURE else 0  # one year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
+# Asking browsers to preload HSTS for the whole domain is hard to undo and is the domain
+# owner's decision, not this app's: so no "preload", and no warning that it is missing.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Only our own origin, and no inline scripts or styles: an injected <script> or style=""
+# does nothing. Charts are SVG files shown with <img>, so their own styles are not affected;
+# data: images are Bootstrap's form icons.
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": ["'none'"],
+        "base-uri": [_SELF],
+        "object-src": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "nightleg.urls"
 WSGI_APPLICATION = "nightleg.wsgi.application"

@@ -72,3 +72,50 @@ def test_a_missing_secret_file_is_an_error(monkeypatch, tmp_path):
     monkeypatch.setenv("NIGHTLEG_SECRET_FILE", str(tmp_path / "absent"))
     with pytest.raises(ImproperlyConfigured, match="NIGHTLEG_SECRET_FILE"):
         nightleg_settings.env_secret("NIGHTLEG_SECRET")
+
+
+def _read_settings(expression: str, **env: str) -> subprocess.CompletedProcess:
+    """Print one expression over the real settings, imported with exactly these variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NIGHTLEG_"))}
+    return subprocess.run(
+        [sys.executable, "-c", f"import nightleg.settings as s; print({expression})"],
+        cwd=ROOT,
+        env=clean | {"DJANGO_SECRET_KEY": "s3cret"} | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+_HTTPS_ONLY = (
+    "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE"
+)
+
+
+def test_without_debug_https_is_required_by_default():
+    result = _read_settings(_HTTPS_ONLY)
+    assert result.stdout.strip() == "True 31536000 True True True", result.stderr
+
+
+def test_with_debug_https_is_not_required_by_default():
+    result = _read_settings(_HTTPS_ONLY, DJANGO_DEBUG="1")
+    assert result.stdout.strip() == "False 0 False False False", result.stderr
+
+
+def test_https_can_be_turned_off_without_debug():
+    result = _read_settings(_HTTPS_ONLY, DJANGO_SECURE="0")
+    assert result.stdout.strip() == "False 0 False False False", result.stderr
+
+
+def test_a_malformed_secure_flag_is_an_error():
+    result = _read_settings("s.SECURE_SSL_REDIRECT", DJANGO_SECURE="sometimes")
+    assert result.returncode != 0
+    assert "DJANGO_SECURE must be true or false" in result.stderr
+
+
+def test_the_forwarded_scheme_is_trusted_only_behind_a_tls_proxy():
+    expression = "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)"
+    assert _read_settings(expression).stdout.strip() == "None"
+    behind = _read_settings(expression, DJANGO_BEHIND_TLS_PROXY="1")
+    assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr
