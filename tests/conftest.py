@@ -61,6 +61,21 @@ def bob_client(bob) -> Client:
     return client
 
 
+# A usual night's values as text, the way a form or a CSV file carries them.
+NIGHT_VALUES = {
+    "bedtime": "22:30",
+    "stretch_minutes": "10",
+    "caffeine_drinks": "1",
+    "last_caffeine_at": "09:00",
+    "alcohol_drinks": "0",
+    "last_alcohol_at": "",
+    "water_glasses": "6",
+    "relaxation_minutes": "0",
+    "sleep_quality": "4",
+    "notes": "",
+}
+
+
 def night_post(
     date: str = "2026-11-20",
     episodes: list[dict] | None = None,
@@ -69,19 +84,7 @@ def night_post(
     **habits,
 ) -> dict[str, str]:
     """POST data for the night form, as a browser would send it."""
-    data = {
-        "date": date,
-        "bedtime": "22:30",
-        "stretch_minutes": "10",
-        "caffeine_drinks": "1",
-        "last_caffeine_at": "09:00",
-        "alcohol_drinks": "0",
-        "last_alcohol_at": "",
-        "water_glasses": "6",
-        "relaxation_minutes": "0",
-        "sleep_quality": "4",
-        "notes": "",
-    } | {k: str(v) for k, v in habits.items()}
+    data = {"date": date, **NIGHT_VALUES} | {k: str(v) for k, v in habits.items()}
     data = {k: v for k, v in data.items() if v is not None}
     episodes = episodes or []
     total = max(len(episodes), initial_episodes) + extra

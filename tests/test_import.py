@@ -17,7 +17,7 @@ from django.test import Client
 
 from journal import csvio
 from journal.models import CrampEpisode, Night
-from tests.conftest import make_episode, make_night, make_user
+from tests.conftest import NIGHT_VALUES, make_episode, make_night, make_user
 from tests.test_export import libreoffice
 
 URL = "/import/"
@@ -25,16 +25,7 @@ pytestmark = pytest.mark.django_db
 
 NIGHT = {
     "date": "2026-11-20",
-    "bedtime": "22:30",
-    "stretch_minutes": "10",
-    "caffeine_drinks": "1",
-    "last_caffeine_at": "09:00",
-    "alcohol_drinks": "0",
-    "last_alcohol_at": "",
-    "water_glasses": "6",
-    "relaxation_minutes": "0",
-    "sleep_quality": "4",
-    "notes": "",
+    **NIGHT_VALUES,
     "cramp_count": "0",
     "worst_severity": "",
     "cramp_minutes": "0",
