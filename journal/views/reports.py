@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,8 @@ from django.core.cache import cache
 from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
 from journal import charts, stats
@@ -42,17 +45,39 @@ def report_form(request: HttpRequest, default: str = DEFAULT_PERIOD) -> ReportFo
     )
 
 
-@login_required
-@never_cache
-def reports(request: HttpRequest) -> HttpResponse:
-    form = report_form(request)
+def cached_body(
+    request: HttpRequest,
+    template: str,
+    period: tuple[dt.date, dt.date],
+    context: Callable[[], dict],
+) -> SafeString:
+    """The statistics part of a page, rendered once per version of the person's data.
+
+    Keyed, like the charts, by the data version, so any change to a night or an episode
+    gives a new key and a stale page is never shown. The query string is part of the key
+    because the body repeats what was asked for (the period and the before/after date);
+    the dates are too, because "the last 12 weeks" move every day. ``context`` is only
+    called on a miss: a warm page does no statistics at all.
+    """
+    version = Night.objects.for_user(request.user).data_version()
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+    start, end = period
+    key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(template, context(), request)
+        cache.set(key, body, CHART_CACHE_SECONDS)
+    return mark_safe(body)  # our own template's output, safe when it was stored
+
+
+def _report_context(form: ReportForm, user) -> dict:
     start, end = form.range
-    nights = Night.objects.for_user(request.user).between(start, end).stats_data()
+    nights = Night.objects.for_user(user).between(start, end).stats_data()
     weeks = stats.weekly(nights, start, end)
     split = form.cleaned_data.get("split") if form.is_valid() else None
     # A split outside the period would compare all of it against nothing.
     split_outside = split is not None and not start < split <= end
-    context = {
+    return {
         "form": form,
         "query": form.query(),
         "start": start,
@@ -67,7 +92,19 @@ def reports(request: HttpRequest) -> HttpResponse:
         "thresholds": stats,
         "chart_names": list(CHARTS),
     }
-    return render(request, "journal/reports.html", context)
+
+
+@login_required
+@never_cache
+def reports(request: HttpRequest) -> HttpResponse:
+    form = report_form(request)
+    body = cached_body(
+        request,
+        "journal/_reports_body.html",
+        form.range,
+        lambda: _report_context(form, request.user),
+    )
+    return render(request, "journal/reports.html", {"form": form, "body": body})
 
 
 @login_required

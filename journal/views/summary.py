@@ -2,43 +2,38 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from journal import stats
 from journal.dates import local_today
+from journal.forms import ReportForm
 from journal.models import CrampEpisode, Muscle, Night, Side
-from journal.views.reports import report_form
+from journal.views.reports import cached_body, report_form
 
 SUMMARY_PERIOD = "4"  # weeks, unless the query string asks for another period
 
 
-@login_required
-@never_cache
-def summary(request: HttpRequest) -> HttpResponse:
-    form = report_form(request, default=SUMMARY_PERIOD)
+def _summary_context(form: ReportForm, user) -> dict:
     start, end = form.range
-    nights = Night.objects.for_user(request.user).between(start, end).stats_data()
-    # Two more queries whatever the length of the diary: no per-night lookups.
-    episodes = CrampEpisode.objects.filter(
-        night__user=request.user, night__date__range=(start, end)
-    ).order_by()
-    durations = episodes.filter(duration_minutes__isnull=False).values_list(
-        "duration_minutes", flat=True
-    )
-    locations = episodes.values("muscle", "side").annotate(n=Count("id"))
-    measures = stats.summary_measures(
-        nights,
-        [float(d) for d in durations],
-        {(row["muscle"], row["side"]): row["n"] for row in locations},
-        start,
-        end,
-    )
+    nights = Night.objects.for_user(user).between(start, end).stats_data()
+    # One more query whatever the length of the diary: no per-night lookups.
+    episodes = CrampEpisode.objects.filter(night__user=user, night__date__range=(start, end))
+    durations: list[float] = []
+    locations: Counter[tuple[str, str]] = Counter()
+    for muscle, side, minutes in episodes.order_by().values_list(
+        "muscle", "side", "duration_minutes"
+    ):
+        locations[muscle, side] += 1
+        if minutes is not None:
+            durations.append(float(minutes))
+    measures = stats.summary_measures(nights, durations, dict(locations), start, end)
     weeks = stats.weekly(nights, start, end)
-    context = {
+    return {
         "form": form,
         "query": form.query(),
         "s": measures,
@@ -46,8 +41,27 @@ def summary(request: HttpRequest) -> HttpResponse:
         "sides": [(Side(side).label, n) for side, n in measures.sides],
         "weeks": weeks,
         "flags": stats.clinician_flags(nights, weeks),
+        "thresholds": stats,
+    }
+
+
+@login_required
+@never_cache
+def summary(request: HttpRequest) -> HttpResponse:
+    form = report_form(request, default=SUMMARY_PERIOD)
+    start, end = form.range
+    body = cached_body(
+        request,
+        "journal/_summary_body.html",
+        (start, end),
+        lambda: _summary_context(form, request.user),
+    )
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
         "name": str(request.profile),
         "made_on": local_today(request.profile.tzinfo),
-        "thresholds": stats,
+        "body": body,
     }
     return render(request, "journal/summary.html", context)
