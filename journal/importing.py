@@ -9,18 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.html import strip_tags
 
 from journal import csvio
 from journal.forms import MAX_EPISODES, REPLACE, EpisodeForm, NightForm
 from journal.models import CrampEpisode, Night
-
-_M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass
@@ -70,18 +67,6 @@ def _problems(record_problems: dict[str, str], form: forms.Form) -> list[str]:
     return problems
 
 
-def _without_constraint_queries(instance: _M) -> _M:
-    """The instance, validated by its form without a query per CheckConstraint.
-
-    Django checks each constraint with its own query: 6 per night and 4 per cramp,
-    which made a year of rows take many seconds. Nothing is lost: the fields'
-    validators and choices check the same ranges, and the database enforces the
-    constraints again when the import is written, in one transaction.
-    """
-    instance.validate_constraints = lambda *args, **kwargs: None
-    return instance
-
-
 def plan(user, tz, nights_text: str, episodes_text: str | None) -> Plan:
     nights = csvio.read_nights(nights_text)
     episodes = csvio.read_episodes(episodes_text) if episodes_text else []
@@ -101,7 +86,7 @@ def plan(user, tz, nights_text: str, episodes_text: str | None) -> Plan:
                 first_line[record.date] = record.line
             # An existing night is the instance, so the form's own clash check stays
             # quiet: existing dates are skipped or replaced as the person chooses.
-            instance = _without_constraint_queries(journal.get(record.date) or Night(user=user))
+            instance = journal.get(record.date) or Night(user=user)
             form = NightForm(record.data, instance=instance, user=user, tz=tz)
             problems = _problems(record.problems, form)
             if not problems:
@@ -112,7 +97,7 @@ def plan(user, tz, nights_text: str, episodes_text: str | None) -> Plan:
     valid_dates = {f.cleaned_data["date"] for f in plan.nights}
     per_night: Counter[dt.date] = Counter()
     for record in episodes:
-        form = EpisodeForm(record.data, instance=_without_constraint_queries(CrampEpisode()))
+        form = EpisodeForm(record.data, instance=CrampEpisode())
         problems = _problems(record.problems, form)
         date = record.date
         per_night[date] += 1

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db.models import CheckConstraint
 
 from journal.forms import EpisodeForm, NightForm
 from journal.models import CrampEpisode, Night
@@ -123,3 +124,59 @@ def test_each_bad_episode_field_gets_its_own_message(field, value, message):
 def test_half_a_minute_is_a_valid_duration():
     form = EpisodeForm(EPISODE | {"duration_minutes": "0.5"})
     assert form.is_valid(), form.errors
+
+
+# Values that break each check constraint of the database; the forms skip Django's query
+# per constraint (journal.forms._without_constraint_queries) because their fields refuse
+# the same values. A new constraint fails the first test until it is listed here.
+CONSTRAINT_BREAKERS = {
+    "night_stretch_minutes_range": ("stretch_minutes", ["-1", "601"]),
+    "night_caffeine_drinks_range": ("caffeine_drinks", ["-1", "31"]),
+    "night_alcohol_drinks_range": ("alcohol_drinks", ["-0.5", "30.5"]),
+    "night_water_glasses_range": ("water_glasses", ["-1", "41"]),
+    "night_relaxation_minutes_range": ("relaxation_minutes", ["-1", "601"]),
+    "night_sleep_quality_range": ("sleep_quality", ["0", "6"]),
+    "crampepisode_severity_range": ("severity", ["-1", "11"]),
+    "crampepisode_duration_minutes_range": ("duration_minutes", ["-0.5", "600.5"]),
+    "crampepisode_muscle_valid": ("muscle", ["elbow"]),
+    "crampepisode_side_valid": ("side", ["top"]),
+}
+
+
+def test_every_check_constraint_has_values_that_break_it_listed():
+    constraints = {
+        constraint.name
+        for model in (Night, CrampEpisode)
+        for constraint in model._meta.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    assert constraints == set(CONSTRAINT_BREAKERS)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "field", "value"),
+    [
+        (constraint, field, value)
+        for constraint, (field, values) in CONSTRAINT_BREAKERS.items()
+        for value in values
+    ],
+)
+def test_the_forms_refuse_what_a_check_constraint_refuses(alice, constraint, field, value):
+    if constraint.startswith("night_"):
+        form = NightForm(night_post(**{field: value}), user=alice, tz=UTC)
+    else:
+        form = EpisodeForm(EPISODE | {field: value})
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_saving_a_night_with_two_cramps_checks_no_constraint_with_a_query(
+    alice, alice_client, django_assert_num_queries
+):
+    cramps = [{"side": "left", "severity": 6}, {"side": "right", "severity": 4}]
+    # Session, user, profile, the date's clash check, then the transaction: begin, the
+    # night, its two cramps, commit.
+    with django_assert_num_queries(9):
+        response = alice_client.post("/nights/new/", night_post(episodes=cramps))
+    assert response.status_code == 302
+    assert CrampEpisode.objects.filter(night__user=alice).count() == 2
