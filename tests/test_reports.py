@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -213,6 +214,49 @@ def test_editing_through_the_form_changes_the_data_version(alice, alice_client, 
     assert Night.objects.for_user(alice).data_version() != before
 
 
+def _chart_links(client, query: str = "period=12") -> dict[str, str]:
+    html = client.get(f"{URL}?{query}").content.decode()
+    links = re.findall(r'<img src="(/reports/charts/(\w+)\.svg\?[^"]+)"', html)
+    return {name: src.replace("&amp;", "&") for src, name in links}
+
+
+def test_the_page_links_each_chart_with_its_data_version(alice, alice_client):
+    _diary(alice, 30)
+    links = _chart_links(alice_client)
+    version = Night.objects.for_user(alice).data_version()
+    assert set(links) == set(CHARTS)
+    assert all(src.endswith(f"&v={version}") for src in links.values())
+
+
+def test_a_chart_drawn_for_the_linked_version_needs_no_version_query(
+    alice, alice_client, django_assert_num_queries
+):
+    _diary(alice, 30)
+    url = _chart_links(alice_client)["cramps"]
+    drawn = alice_client.get(url).content
+    with django_assert_num_queries(3):  # session, user, profile
+        assert alice_client.get(url).content == drawn
+
+
+def test_a_chart_asked_for_an_unknown_version_shows_the_current_data(alice, alice_client):
+    _diary(alice, 30)
+    current = alice_client.get("/reports/charts/cramps.svg?period=12").content
+    for version in ("0-0-0-0-0", "not a version", "x" * 500):
+        response = alice_client.get("/reports/charts/cramps.svg", {"period": "12", "v": version})
+        assert response.content == current
+
+
+def test_a_change_links_the_page_to_new_charts(alice, alice_client, clock):
+    _diary(alice, 30)
+    before = _chart_links(alice_client)["cramps"]
+    old = alice_client.get(before).content
+    clock.shift(dt.timedelta(seconds=5))
+    make_episode(Night.objects.get(user=alice, date=LAST_NIGHT), severity=9)
+    after = _chart_links(alice_client)["cramps"]
+    assert after != before
+    assert alice_client.get(after).content != old
+
+
 def test_another_users_cached_chart_is_never_served(alice, bob, alice_client, bob_client):
     _diary(alice, 30)
     url = "/reports/charts/cramps.svg?period=12"
@@ -220,6 +264,9 @@ def test_another_users_cached_chart_is_never_served(alice, bob, alice_client, bo
     bobs = bob_client.get(url).content
     assert bobs != alices
     assert b"No logged nights" in bobs
+    # Not even when Bob asks for the version Alice's page links to.
+    alices_link = _chart_links(alice_client)["cramps"]
+    assert bob_client.get(alices_link).content == bobs
 
 
 @pytest.mark.parametrize("nights", [30, 1500])

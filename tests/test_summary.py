@@ -258,7 +258,7 @@ def test_the_chart_its_table_and_the_flags_that_apply(diary, alice_client):
     page = response.content.decode()
 
     src = "/reports/charts/cramps.svg?period=custom&amp;start=2026-11-16&amp;end=2026-11-29"
-    assert f'<img src="{src}"' in page
+    assert f'<img src="{src}&amp;v=' in page  # and the data version it was made from
     assert 'alt="Line chart of cramps per logged night' in page
     # Week of 16 Nov: 5 of 7 logged, 6 cramps, 1.2 a night, 1 of 5 cramp-free (the 19th).
     # Week of 23 Nov: 5 of 7, 2 cramps, 0.4 a night, 3 of 5 cramp-free.
@@ -292,7 +292,7 @@ def test_the_default_period_is_four_weeks(diary, alice_client):
     assert (s.start, s.end, s.days, s.logged) == (nov(2), LAST_NIGHT, 28, 10)
     assert "10 of 28 nights logged (36%)" in _text(response.content.decode())
     assert len(response.context["weeks"]) == 4
-    assert 'src="/reports/charts/cramps.svg?period=4"' in response.content.decode()
+    assert 'src="/reports/charts/cramps.svg?period=4&amp;v=' in response.content.decode()
     # The measures rest on the logged nights only: the same as over the two weeks.
     assert (s.cramps_per_week, s.cramp_free.count) == (pytest.approx(5.6), 4)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from journal.forms import DEFAULT_PERIOD, ReportForm
 from journal.models import Night
 
 CHART_CACHE_SECONDS = 7 * 24 * 3600  # the data version in the key makes stale hits impossible
+_VERSION = re.compile(r"[\w.-]{1,80}")  # what data_version() gives; anything else is ignored
 
 _Drawer = Callable[[Sequence[stats.NightData], dt.date, dt.date], bytes]
 CHARTS: dict[str, _Drawer] = {
@@ -57,7 +59,8 @@ def cached_body(
     gives a new key and a stale page is never shown. The query string is part of the key
     because the body repeats what was asked for (the period and the before/after date);
     the dates are too, because "the last 12 weeks" move every day. ``context`` is only
-    called on a miss: a warm page does no statistics at all.
+    called on a miss: a warm page does no statistics at all. The body's chart links
+    carry the version (``version`` in the template), so the charts need not work it out.
     """
     version = Night.objects.for_user(request.user).data_version()
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
@@ -65,7 +68,7 @@ def cached_body(
     key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}"
     body = cache.get(key)
     if body is None:
-        body = render_to_string(template, context(), request)
+        body = render_to_string(template, context() | {"version": version}, request)
         cache.set(key, body, CHART_CACHE_SECONDS)
     return mark_safe(body)  # our own template's output, safe when it was stored
 
@@ -107,17 +110,32 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/reports.html", {"form": form, "body": body})
 
 
+def _chart_key(user, name: str, start: dt.date, end: dt.date, version: str) -> str:
+    return f"chart:{user.pk}:{name}:{start}:{end}:{version}"
+
+
 @login_required
 @never_cache
 def chart(request: HttpRequest, name: str) -> HttpResponse:
-    """One chart as SVG, for the signed-in person only, cached by their data version."""
+    """One chart as SVG, for the signed-in person only, cached by their data version.
+
+    The pages link each chart with the data version they were made from (``v``), so a
+    chart already drawn for that version is served without asking the database for
+    the version again. A version that isn't cached, or none, falls back to the current
+    one. A version can only ever find this person's own charts: their id is in the key.
+    """
     if name not in CHARTS:
         raise Http404("No such chart")
     start, end = report_form(request).range
-    nights = Night.objects.for_user(request.user)
-    key = f"chart:{request.user.pk}:{name}:{start}:{end}:{nights.data_version()}"
-    svg = cache.get(key)
+    asked = request.GET.get("v", "")
+    svg = None
+    if _VERSION.fullmatch(asked):
+        svg = cache.get(_chart_key(request.user, name, start, end, asked))
     if svg is None:
-        svg = CHARTS[name](nights.between(start, end).stats_data(), start, end)
-        cache.set(key, svg, CHART_CACHE_SECONDS)
+        nights = Night.objects.for_user(request.user)
+        key = _chart_key(request.user, name, start, end, nights.data_version())
+        svg = cache.get(key)
+        if svg is None:
+            svg = CHARTS[name](nights.between(start, end).stats_data(), start, end)
+            cache.set(key, svg, CHART_CACHE_SECONDS)
     return HttpResponse(svg, content_type="image/svg+xml")
