@@ -8,8 +8,7 @@ from itertools import compress
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 
 from journal.stats import NightData
@@ -116,18 +115,24 @@ class NightQuerySet(models.QuerySet):
             qs = qs.filter(date__lte=end)
         return qs
 
-    def with_cramp_summary(self) -> NightQuerySet:
-        """Annotate each night with its episode count and worst severity (one query).
+    def with_cramp_summary(self) -> list[Night]:
+        """These nights, each with n_cramps and worst_cramp: its episodes' count and worst
+        severity (None without episodes).
 
-        Subqueries per night rather than a join and GROUP BY: the database then only
-        looks at the episodes of the nights it returns, so a page of 30 nights costs the
-        same after five years as in the first week.
+        Two queries, the nights and then only their episodes' severities: the database
+        never looks at other nights' episodes, so a page of 30 nights costs the same
+        after five years as in the first week.
         """
-        episodes = CrampEpisode.objects.filter(night=OuterRef("pk")).order_by().values("night")
-        return self.annotate(
-            n_cramps=Coalesce(Subquery(episodes.annotate(n=Count("*")).values("n")), 0),
-            worst_cramp=Subquery(episodes.annotate(worst=Max("severity")).values("worst")),
-        )
+        nights = list(self)
+        severities: dict[int, list[int]] = {night.pk: [] for night in nights}
+        if nights:
+            episodes = CrampEpisode.objects.filter(night__in=list(severities)).order_by()
+            for night_id, severity in episodes.values_list("night_id", "severity"):
+                severities[night_id].append(severity)
+        for night in nights:
+            found = severities[night.pk]
+            night.n_cramps, night.worst_cramp = len(found), max(found, default=None)
+        return nights
 
     def data_version(self) -> str:
         """A token that changes whenever any of these nights or their episodes change.

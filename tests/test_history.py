@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 import pytest
 
@@ -36,6 +38,33 @@ def test_it_lists_own_nights_newest_first_with_their_summary(alice, bob, alice_c
     assert "8/10" in html
     assert 'href="/nights/2026-11-01/"' in html
     assert "2026-11-03" not in html
+
+
+def test_each_row_shows_the_nights_numbers_as_they_were_logged(alice, alice_client):
+    quiet = {"stretch_minutes": 12, "caffeine_drinks": 2, "last_caffeine_at": dt.time(9, 5)}
+    make_night(alice, "2026-11-01", **quiet, alcohol_drinks=Decimal("1.5"))
+    crampy = make_night(
+        alice, "2026-11-02", alcohol_drinks=Decimal("2"), last_alcohol_at=dt.time(21)
+    )
+    make_episode(crampy, severity=6)
+    html = alice_client.get(URL).content.decode()
+    assert (
+        '<th scope="row" class="text-nowrap"><a href="/nights/2026-11-01/" '
+        'aria-label="Sunday 1 November 2026, open to edit">Sun 1 Nov 26</a></th>'
+    ) in html
+    cells = re.findall(r'<td class="text-end">(.*?)</td>', html)
+    assert cells == [
+        "1",
+        "6/10",
+        "0",
+        "0",
+        '2 <span class="text-body-secondary small">last 21:00</span>',
+        '<span class="text-success">none</span>',
+        "–",
+        "12",
+        '2 <span class="text-body-secondary small">last 09:05</span>',
+        "1.5",
+    ]
 
 
 def test_it_paginates(alice, alice_client):
