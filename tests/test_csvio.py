@@ -110,6 +110,33 @@ def test_safe_cell_refuses_a_datetime_rather_than_guess_its_time_zone():
         csvio.safe_cell(dt.datetime(2026, 1, 1, 12))
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        False,
+        None,
+        0,
+        600,
+        dt.date(2026, 3, 4),
+        dt.time(7, 5),
+        dt.time(22, 30, 59),
+        Decimal("1.5"),
+        Decimal("2.0"),
+        Decimal("10"),
+        0.30000000000000004,
+        "calf",
+        "both",
+        "",
+        "=1+1",
+        "  -x",
+    ],
+)
+def test_each_columns_quick_cell_writer_writes_what_safe_cell_writes(value):
+    writers = {*csvio._NIGHT_CELLS, *csvio._EPISODE_CELLS}
+    assert {writer(value) for writer in writers} == {csvio.safe_cell(value)}
+
+
 def test_night_rows_start_with_the_header_and_follow_the_column_order():
     header, row = csvio.night_rows([night(notes="-felt stiff")])
     assert header == list(csvio.NIGHT_COLUMNS)
