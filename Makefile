@@ -49,3 +49,10 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache staticfiles
+
+# Performance: `make bench` times every page against the login page on five years of
+# made-up nights (bench/run.py). Not part of `make test`, which runs a small smoke run.
+.PHONY: bench
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run
