@@ -52,7 +52,12 @@ clean:
 
 # Performance: `make bench` times every page against the login page on five years of
 # made-up nights (bench/run.py). Not part of `make test`, which runs a small smoke run.
-.PHONY: bench
+# `make bench-http` loads two pages through gunicorn with Debian's wrk (bench/http.py).
+.PHONY: bench bench-http
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+
+bench-http: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "make bench-http needs wrk: sudo apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.http
