@@ -68,7 +68,8 @@ def cached_body(
     key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}"
     body = cache.get(key)
     if body is None:
-        body = render_to_string(template, context() | {"version": version}, request)
+        # Without the request: no token, message or other per-request value can be kept.
+        body = render_to_string(template, context() | {"version": version})
         cache.set(key, body, CHART_CACHE_SECONDS)
     return mark_safe(body)  # our own template's output, safe when it was stored
 
