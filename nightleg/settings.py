@@ -7,7 +7,9 @@ missing secret key is an error rather than a default. `make run` sets developmen
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -29,14 +31,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -75,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -97,13 +103,39 @@ MIDDLEWARE = [
     "journal.middleware.user_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after NIGHTLEG_LOGIN_FAILURE_LIMIT failed sign-ins for
+# one username, or from one address, sign-in is refused, even with the right password,
+# for NIGHTLEG_LOGIN_COOLOFF_MINUTES, with HTTP 429. A successful sign-in clears that
+# username's count (journal.auth; not AXES_RESET_ON_SUCCESS, which clears a whole address).
+# Attempts are kept in the database, so every gunicorn worker sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NIGHTLEG_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+# Trying again during the pause does not make it longer (nothing is checked while paused).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "journal.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "journal.auth.client_ip"
+# journal.auth logs sign-ins, failures and lock-outs itself; axes' own table of every
+# successful sign-in (address, browser) would be one more copy of personal data.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Health data: assume a hostile internet. SECURE_* settings below only matter over https;
 # DJANGO_SECURE is on by default without DEBUG, so a production deploy gets them unasked.
-if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     # Only when a proxy in front terminates TLS and *overwrites* this header: trusting it
-    # otherwise would let any client claim its plain-http request is secure.
+    # otherwise would let any client claim its plain-http request is secure. The proxy must
+    # also append the client's address to X-Forwarded-For (see journal.auth.client_ip).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 _SECURE = env_bool("DJANGO_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = _SECURE
@@ -208,10 +240,30 @@ STORAGES = {
     },
 }
 
+
+def cache_from_url(url: str) -> dict[str, str]:
+    """A CACHES entry from CACHE_URL/REDIS_URL: redis://, rediss:// or locmem://."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts and parts.scheme in {"redis", "rediss"} and parts.hostname:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts and parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nightleg"}
+    scheme = parts.scheme if parts else "?"
+    raise ImproperlyConfigured(
+        "CACHE_URL/REDIS_URL must look like redis://host:6379/0, rediss://host:6380/0 or "
+        f"locmem://, not a {scheme!r} URL"
+    )
+
+
 # Charts are cached per person and per version of their data (see journal.views.reports).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nightleg"}
-}
+# Local memory (the default) is per process: fine for one server, but with several gunicorn
+# workers a shared Redis cache lets every worker reuse a chart drawn by another.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "locmem://"
+CACHES = {"default": cache_from_url(_CACHE_URL)}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -227,3 +279,32 @@ else:
     # Password-reset links are printed to the console until SMTP is configured.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Nightleg <nightleg@localhost>")
+
+# Logs go to stderr (gunicorn and systemd's journal collect them). journal.auth writes one
+# line per sign-in, failure, lock-out and sign-out with the username and address. Nothing
+# else in Nightleg logs request data; SQL (which carries notes and health values as
+# parameters) is logged at DEBUG, which is never emitted, even when DEBUG is on.
+_LOG_LEVEL = os.environ.get("NIGHTLEG_LOG_LEVEL", "INFO").strip().upper()
+if _LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(
+        f"NIGHTLEG_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {_LOG_LEVEL!r}"
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "nightleg": {"level": _LOG_LEVEL},
+        # Django's request warnings and errors (404s, 500s with their traceback).
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+        # django-axes repeats what nightleg.auth says, with the name and address masked.
+        "axes": {"level": "ERROR"},
+    },
+}

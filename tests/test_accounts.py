@@ -115,8 +115,8 @@ def test_the_auth_pages_render(client):
 
 def test_changing_the_password_signs_out_the_persons_other_sessions(alice):
     laptop, phone = Client(), Client()
-    assert laptop.login(username="alice", password=PASSWORD)
-    assert phone.login(username="alice", password=PASSWORD)
+    laptop.force_login(alice)
+    phone.force_login(alice)
     laptop.post(
         "/accounts/password_change/",
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
