@@ -301,8 +301,9 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
         "nightleg": {"level": _LOG_LEVEL},
-        # Django's request warnings and errors (404s, 500s with their traceback).
-        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # Django's request warnings and errors (404s, 500s with their traceback), through
+        # the root handler; this also drops Django's default mail-to-ADMINS handler.
+        "django": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         # django-axes repeats what nightleg.auth says, with the name and address masked.
         "axes": {"level": "ERROR"},

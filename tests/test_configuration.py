@@ -119,3 +119,61 @@ def test_the_forwarded_scheme_is_trusted_only_behind_a_tls_proxy():
     assert _read_settings(expression).stdout.strip() == "None"
     behind = _read_settings(expression, DJANGO_BEHIND_TLS_PROXY="1")
     assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr
+
+
+_CACHE = "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.CACHES['default'].get('LOCATION')"
+
+
+def test_the_cache_is_local_memory_by_default():
+    result = _read_settings(_CACHE, CACHE_URL="", REDIS_URL="")
+    assert result.stdout.strip() == "LocMemCache nightleg", result.stderr
+
+
+@pytest.mark.parametrize("variable", ["CACHE_URL", "REDIS_URL"])
+def test_a_redis_url_selects_djangos_redis_cache(variable):
+    url = "redis://:pw@cache.internal:6379/2"
+    result = _read_settings(_CACHE, **{"CACHE_URL": "", "REDIS_URL": "", variable: url})
+    assert result.stdout.strip() == f"RedisCache {url}", result.stderr
+
+
+def test_cache_url_wins_over_redis_url():
+    result = _read_settings(_CACHE, CACHE_URL="locmem://", REDIS_URL="redis://cache:6379/0")
+    assert result.stdout.strip() == "LocMemCache nightleg", result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["memcached://cache:11211", "redis://", "redis://cache:sixtythree/0", "cache:6379"]
+)
+def test_a_malformed_cache_url_is_an_error(url):
+    result = _read_settings(_CACHE, CACHE_URL=url)
+    assert result.returncode != 0
+    assert "CACHE_URL/REDIS_URL must look like redis://host:6379/0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NIGHTLEG_LOGIN_FAILURE_LIMIT", "0", "NIGHTLEG_LOGIN_FAILURE_LIMIT must be at least 1"),
+        ("NIGHTLEG_LOGIN_FAILURE_LIMIT", "five", "must be a whole number"),
+        ("NIGHTLEG_LOGIN_COOLOFF_MINUTES", "-3", "must be at least 1"),
+        ("NIGHTLEG_LOG_LEVEL", "chatty", "NIGHTLEG_LOG_LEVEL must be DEBUG, INFO, WARNING"),
+    ],
+)
+def test_malformed_throttling_and_log_settings_are_errors(variable, value, message):
+    result = _read_settings("s.AXES_FAILURE_LIMIT", **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_throttling_can_be_tuned():
+    expression = "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds()"
+    result = _read_settings(
+        expression, NIGHTLEG_LOGIN_FAILURE_LIMIT="8", NIGHTLEG_LOGIN_COOLOFF_MINUTES="30"
+    )
+    assert result.stdout.strip() == "8 1800.0", result.stderr
+
+
+def test_a_malformed_cache_url_does_not_echo_its_password():
+    result = _read_settings(_CACHE, CACHE_URL="redis://:hunter2-secret@cache:port/0")
+    assert result.returncode != 0
+    assert "hunter2-secret" not in result.stderr
