@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,15 @@ def test_a_malformed_cache_url_does_not_echo_its_password():
     result = _read_settings(_CACHE, CACHE_URL="redis://:hunter2-secret@cache:port/0")
     assert result.returncode != 0
     assert "hunter2-secret" not in result.stderr
+
+
+def test_env_example_documents_every_variable_the_app_reads():
+    source = (ROOT / "nightleg" / "settings.py").read_text() + (ROOT / "scripts/serve").read_text()
+    read = set(re.findall(r"""(?:environ\.get|env_\w+)\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):-", source))
+    read -= {"NIGHTLEG_PYTHON", "NIGHTLEG_ENV_FILE"}  # for scripts/serve's own tests
+    assert len(read) > 15
+    documented = set(
+        re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    assert read - documented == set()
