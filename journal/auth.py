@@ -8,6 +8,7 @@ credentials, and only the username is read from them), never journal data.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 from axes.models import AccessAttempt
@@ -34,9 +35,17 @@ def client_ip(request: HttpRequest) -> str:
     if settings.BEHIND_TLS_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
+        if _is_ip(last):
             return last
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -142,6 +142,8 @@ def test_behind_the_proxy_the_address_it_appended_is_used():
     )
     assert client_ip(request) == "198.51.100.1"  # not the client-chosen first entry
     assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+    garbage = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, x'")
+    assert client_ip(garbage) == "10.0.0.2", "not an address: the proxy's own is used"
 
 
 @override_settings(BEHIND_TLS_PROXY=True)
