@@ -63,7 +63,7 @@ def test_the_database_allows_one_night_per_person_per_date(alice, bob):
         {"severity": 11},
         {"duration_minutes": Decimal("600.5")},
         {"muscle": "elbow"},
-        {"side": "middle"},
+        {"side": "front"},  # fits the 5-character column: the check must refuse it
     ],
 )
 def test_the_database_refuses_impossible_episodes(alice, fields):
