@@ -204,11 +204,13 @@ def database_from_url(url: str) -> dict:
         )
     if not db["NAME"]:
         raise ImproperlyConfigured(f"DATABASE_URL names no database; use {example}.")
-    conn_max_age = env_int("NIGHTLEG_DB_CONN_MAX_AGE", 60)
-    if conn_max_age < 0:
-        raise ImproperlyConfigured("NIGHTLEG_DB_CONN_MAX_AGE must be 0 seconds or more.")
     # A connection kept open for the next request saves connecting (and a TLS handshake)
     # every time; the health check before reuse replaces one the server has since closed.
+    # Not under DEBUG: the development server starts a thread per request, and each
+    # thread's kept connection would stay open until garbage-collected.
+    conn_max_age = env_int("NIGHTLEG_DB_CONN_MAX_AGE", 0 if DEBUG else 60)
+    if conn_max_age < 0:
+        raise ImproperlyConfigured("NIGHTLEG_DB_CONN_MAX_AGE must be 0 seconds or more.")
     return db | {"CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": True}
 
 

@@ -163,14 +163,25 @@ def test_a_postgres_url_switches_to_postgresql_with_persistent_connections():
     assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (60, True)
 
 
+def test_with_debug_postgresql_connections_are_not_kept():
+    # The development server's thread per request would leave one open per request.
+    result = _read_settings(
+        "s.DATABASES['default']['CONN_MAX_AGE']",
+        DATABASE_URL="postgres://nightleg@127.0.0.1/nightleg",
+        DJANGO_DEBUG="1",
+    )
+
+    assert result.stdout.strip() == "0", result.stderr
+
+
 def test_postgresql_is_spelled_either_way_and_the_connection_age_is_configurable():
     result = _read_settings(
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['CONN_MAX_AGE']",
         DATABASE_URL="postgresql://nightleg@127.0.0.1/nightleg",
-        NIGHTLEG_DB_CONN_MAX_AGE="0",
+        NIGHTLEG_DB_CONN_MAX_AGE="300",
     )
 
-    assert result.stdout.strip() == "django.db.backends.postgresql 0", result.stderr
+    assert result.stdout.strip() == "django.db.backends.postgresql 300", result.stderr
 
 
 def test_psycopg_3_is_the_postgresql_driver():
