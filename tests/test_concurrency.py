@@ -118,6 +118,9 @@ def server(tmp_path: Path, database: dict[str, str]) -> Iterator[str]:
         **database,
         "DJANGO_SETTINGS_MODULE": "tests.settings",  # the real settings, fast passwords
         "DJANGO_DEBUG": "1",  # a 500 then shows its traceback in the log
+        # A thread per request, as with runserver: a connection kept for the next request
+        # would never be reused, and on PostgreSQL they would pile up to "too many clients".
+        "NIGHTLEG_DB_CONN_MAX_AGE": "0",
     }
     with log_path.open("w") as log:
         proc = subprocess.Popen(
