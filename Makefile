@@ -34,6 +34,12 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The suite (browser tests aside) again on a throwaway PostgreSQL server; needs the
+# server installed (Debian/Ubuntu: apt-get install postgresql).
+.PHONY: test-postgres
+test-postgres: $(VENV)/.installed-test
+	scripts/with-postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
 demo: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --username demo --password nightleg-demo

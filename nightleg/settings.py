@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -197,15 +198,61 @@ TEMPLATES = [
 # when it begins, so it waits its turn (up to "timeout" seconds) instead of failing with
 # "database is locked" when a read inside it turns into a write. synchronous=NORMAL is
 # safe with WAL: a power cut may lose the last commits but cannot corrupt the file.
+_SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+_SQLITE = "django.db.backends.sqlite3"
+_POSTGRESQL = "django.db.backends.postgresql"  # with psycopg 3
+
+
+def database_from_url(url: str) -> dict:
+    """The DATABASES entry for DATABASE_URL: postgres://, postgresql:// or sqlite:///path.
+
+    Error messages never repeat the URL, nor any part of it: it usually holds a password.
+    """
+    example = "postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:////absolute/path.sqlite3"
+    try:
+        db = dj_database_url.parse(url)
+    except dj_database_url.UnknownSchemeError:
+        raise ImproperlyConfigured(f"DATABASE_URL must look like {example}.") from None
+    except ValueError:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not a valid URL (a bad port, or a character in the password "
+            f"that needs %-encoding?); it must look like {example}."
+        ) from None
+    if db["ENGINE"] == _SQLITE:
+        if db["NAME"] in ("", ":memory:"):
+            raise ImproperlyConfigured(f"DATABASE_URL names no SQLite file; use {example}.")
+        # The same tuning as without DATABASE_URL; options in the URL's query win.
+        options = _SQLITE_OPTIONS | db.get("OPTIONS", {})
+        return {"ENGINE": _SQLITE, "NAME": db["NAME"], "OPTIONS": options}
+    if db["ENGINE"] != _POSTGRESQL:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses {urlsplit(url).scheme}://, but Nightleg runs on PostgreSQL "
+            f"or SQLite: {example}."
+        )
+    if not db["NAME"]:
+        raise ImproperlyConfigured(f"DATABASE_URL names no database; use {example}.")
+    # A connection kept open for the next request saves connecting (and a TLS handshake)
+    # every time; the health check before reuse replaces one the server has since closed.
+    # Not under DEBUG: the development server starts a thread per request, and each
+    # thread's kept connection would stay open until garbage-collected.
+    conn_max_age = env_int("NIGHTLEG_DB_CONN_MAX_AGE", 0 if DEBUG else 60)
+    if conn_max_age < 0:
+        raise ImproperlyConfigured("NIGHTLEG_DB_CONN_MAX_AGE must be 0 seconds or more.")
+    return db | {"CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": True}
+
+
+_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+    "default": database_from_url(_DATABASE_URL)
+    if _DATABASE_URL
+    else {
+        "ENGINE": _SQLITE,
         "NAME": os.environ.get("NIGHTLEG_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
+        "OPTIONS": _SQLITE_OPTIONS,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
