@@ -1,7 +1,8 @@
 """`make serve`: production mode through gunicorn, behind a TLS proxy, on a fresh database.
 
-Starts the real command in a subprocess with production-like environment values (no DEBUG,
-https required, a TLS proxy in front) and talks HTTP to it the way the proxy would.
+On SQLite, or on PostgreSQL in the `make test-postgres` run. Starts the real command in a
+subprocess with production-like environment values (no DEBUG, https required, a TLS proxy in
+front) and talks HTTP to it the way the proxy would.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import time
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -62,9 +64,34 @@ class Served:
         return response
 
 
+@contextmanager
+def _fresh_database(tmp: Path) -> Iterator[dict[str, str]]:
+    """The database settings for the served app: a new PostgreSQL database on the server
+    DATABASE_URL names (the `make test-postgres` run), or else a new SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield {"NIGHTLEG_SQLITE_PATH": str(tmp / "db.sqlite3")}
+        return
+    import psycopg  # only needed on PostgreSQL
+
+    name = f"nightleg_serve_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield {"DATABASE_URL": urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()}
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("serve")
+    with _fresh_database(tmp) as database:
+        yield from _serve(tmp, database)
+
+
+def _serve(tmp: Path, database: dict[str, str]) -> Iterator[Served]:
     port = _free_port()
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
     env = {k: v for k, v in os.environ.items() if k in keep} | {
@@ -73,7 +100,7 @@ def served(tmp_path_factory) -> Iterator[Served]:
         "DJANGO_SECRET_KEY": "serve-test-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_BEHIND_TLS_PROXY": "1",
-        "NIGHTLEG_SQLITE_PATH": str(tmp / "db.sqlite3"),
+        **database,
         "NIGHTLEG_STATIC_ROOT": str(tmp / "static"),
         "NIGHTLEG_ENV_FILE": str(tmp / "no-such.env"),
         "MPLCONFIGDIR": str(tmp / "mpl"),
@@ -90,7 +117,7 @@ def served(tmp_path_factory) -> Iterator[Served]:
         )
     try:
         deadline = time.monotonic() + 120
-        while "Listening at" not in log.read_text():
+        while log.read_text().count("Booting worker with pid") < WORKERS:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"make serve did not start:\n{log.read_text()}")
             time.sleep(0.2)
