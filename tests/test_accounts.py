@@ -63,8 +63,13 @@ def test_login_and_logout(client, alice):
     assert client.get("/nights/").status_code == 200
     # Logging out is a POST; a GET must not sign anyone out.
     assert client.get("/accounts/logout/").status_code == 405
+    old_cookie = client.cookies["sessionid"].value
     assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
     assert client.get("/nights/").status_code == 302
+    # The session is over on the server too: a copy of the old cookie opens nothing.
+    replay = Client()
+    replay.cookies["sessionid"] = old_cookie
+    assert replay.get("/nights/").status_code == 302
 
 
 def test_a_wrong_password_is_refused(client, alice):
