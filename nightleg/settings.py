@@ -6,10 +6,10 @@ missing secret key is an error rather than a default. `make run` sets developmen
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +71,11 @@ if not SECRET_KEY:
         "Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE). "
         "`make run` sets a development key for you."
     )
+if SECRET_KEY.startswith("replace-with"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is still the placeholder from .env.example; generate one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -118,7 +123,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("NIGHTLEG_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NIGHTLEG_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 # Trying again during the pause does not make it longer (nothing is checked while paused).
@@ -138,6 +143,8 @@ if BEHIND_TLS_PROXY:
     # otherwise would let any client claim its plain-http request is secure. The proxy must
     # also append the client's address to X-Forwarded-For (see journal.auth.client_ip).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Where the proxy connects from: X-Forwarded-For is believed only from these addresses.
+TRUSTED_PROXIES = env_list("NIGHTLEG_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 _SECURE = env_bool("DJANGO_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = _SECURE
 # A load balancer or monitor probes /healthz over plain http from inside the network.
@@ -288,15 +295,24 @@ STORAGES = {
 }
 
 
-def cache_from_url(url: str) -> dict[str, str]:
-    """A CACHES entry from CACHE_URL/REDIS_URL: redis://, rediss:// or locmem://."""
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from CACHE_URL/REDIS_URL: redis://, rediss:// or locmem://.
+
+    A password moves from the URL into OPTIONS, where DEBUG's error page masks it.
+    """
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
     except ValueError:
         parts = None
     if parts and parts.scheme in {"redis", "rediss"} and parts.hostname:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        entry: dict = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+        if parts.password is not None:
+            host = parts.netloc.rsplit("@", 1)[1]
+            user = f"{parts.username}@" if parts.username else ""
+            entry["OPTIONS"] = {"password": unquote(parts.password)}
+            parts = parts._replace(netloc=user + host)
+        return entry | {"LOCATION": parts.geturl()}
     if parts and parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nightleg"}
     scheme = parts.scheme if parts else "?"
@@ -311,6 +327,8 @@ def cache_from_url(url: str) -> dict[str, str]:
 # workers a shared Redis cache lets every worker reuse a chart drawn by another.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "locmem://"
 CACHES = {"default": cache_from_url(_CACHE_URL)}
+# Upper-case names show on DEBUG's error page, and these two may hold passwords.
+del _CACHE_URL, _DATABASE_URL
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -345,12 +363,15 @@ LOGGING = {
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
+    "filters": {"hide_exception_text": {"()": "journal.log_privacy.HideExceptionText"}},
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
         "nightleg": {"level": _LOG_LEVEL},
         # Django's request warnings and errors (404s, 500s with their traceback), through
         # the root handler; this also drops Django's default mail-to-ADMINS handler.
         "django": {"level": "INFO"},
+        # A failed request's traceback without exception messages, which can quote data.
+        "django.request": {"filters": ["hide_exception_text"]},
         "django.db.backends": {"level": "INFO"},
         # django-axes repeats what nightleg.auth says, with the name and address masked.
         "axes": {"level": "ERROR"},

@@ -35,6 +35,7 @@ def _text(record: logging.LogRecord) -> str:
     parts = [record.getMessage(), str(getattr(record, "request", ""))]
     if record.exc_info:
         parts.append(logging.Formatter().formatException(record.exc_info))
+    parts.append(record.exc_text or "")
     return "\n".join(parts)
 
 
