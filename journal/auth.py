@@ -8,7 +8,6 @@ credentials, and only the username is read from them), never journal data.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from axes.models import AccessAttempt
@@ -19,6 +18,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from journal.addresses import client_address
+
 log = logging.getLogger("nightleg.auth")
 
 # Longer than any username the sign-up form accepts (150); anything longer is cut.
@@ -26,26 +27,11 @@ _MAX_LOGGED_NAME = 160
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address the request came from.
-
-    Behind our TLS proxy, REMOTE_ADDR is the proxy itself; the proxy appends the address it
-    saw to X-Forwarded-For, so the last entry is the one to trust (earlier entries are
-    whatever the client chose to send). Without a proxy, the header is ignored entirely.
-    """
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if _is_ip(last):
-            return last
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+    """The address the request came from: behind our TLS proxy, the one the proxy saw."""
+    trusted = settings.TRUSTED_PROXIES if settings.BEHIND_TLS_PROXY else ()
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""), trusted
+    )
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -61,8 +61,8 @@ def test_after_the_limit_the_right_password_is_refused_with_429(alice):
 
 
 def test_an_address_with_too_many_failures_is_paused_for_every_account(alice, bob):
-    for name in ("carol", "dave", "erin", "frank", "grace", "heidi")[:LIMIT]:
-        _fail(name, 1, address="203.0.113.9")
+    for n in range(LIMIT):
+        _fail(f"someone-{n}", 1, address="203.0.113.9")
 
     _, from_there = _attempt("bob", PASSWORD, address="203.0.113.9")
     elsewhere, from_elsewhere = _attempt("bob", PASSWORD, address="192.0.2.1")
@@ -135,25 +135,39 @@ def test_without_a_proxy_the_forwarded_header_is_ignored():
     assert client_ip(request) == "198.51.100.1"
 
 
-@override_settings(BEHIND_TLS_PROXY=True)
+@override_settings(BEHIND_TLS_PROXY=True, TRUSTED_PROXIES=["127.0.0.1", "::1"])
 def test_behind_the_proxy_the_address_it_appended_is_used():
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1"
+    factory = RequestFactory()
+    request = factory.get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1"
     )
     assert client_ip(request) == "198.51.100.1"  # not the client-chosen first entry
-    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
-    garbage = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, x'")
-    assert client_ip(garbage) == "10.0.0.2", "not an address: the proxy's own is used"
+    assert client_ip(factory.get("/", REMOTE_ADDR="::1", HTTP_X_FORWARDED_FOR="192.0.2.7")) == (
+        "192.0.2.7"
+    )
+    assert client_ip(factory.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    garbage = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, x'")
+    assert client_ip(garbage) == "127.0.0.1", "not an address: the proxy's own is used"
 
 
-@override_settings(BEHIND_TLS_PROXY=True)
+@override_settings(BEHIND_TLS_PROXY=True, TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_the_proxy_a_client_connecting_directly_cannot_claim_an_address():
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.40", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "203.0.113.40"
+
+
+@override_settings(BEHIND_TLS_PROXY=True, TRUSTED_PROXIES=["127.0.0.1"])
 def test_behind_the_proxy_each_client_is_throttled_on_its_own_address(alice, bob):
-    for name in ("carol", "dave", "erin", "frank", "grace", "heidi")[:LIMIT]:
-        Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9").post(
-            LOGIN, {"username": name, "password": "nope"}
-        )
-    other = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    def via_proxy(address: str) -> Client:
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+
+    for n in range(LIMIT):
+        via_proxy("203.0.113.9").post(LOGIN, {"username": f"someone-{n}", "password": "nope"})
+
+    paused = via_proxy("203.0.113.9").post(LOGIN, {"username": "bob", "password": PASSWORD})
+    other = via_proxy("192.0.2.1")
     response = other.post(LOGIN, {"username": "bob", "password": PASSWORD})
+    assert paused.status_code == 429
     assert response.status_code == 302, "one client's failures do not pause everyone"
 
 

@@ -18,6 +18,7 @@ import redis
 from django.core.cache import cache
 from django.test import override_settings
 
+from nightleg.settings import cache_from_url
 from tests.conftest import make_episode, make_night
 
 
@@ -37,10 +38,22 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", workdir],
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            workdir,
+            "--requirepass",
+            "cache-pw",
+        ],
         stdout=subprocess.DEVNULL,
     )
-    url = f"redis://127.0.0.1:{port}/0"
+    url = f"redis://:cache-pw@127.0.0.1:{port}/0"  # the password goes through OPTIONS
     client = redis.Redis.from_url(url)
     for _ in range(100):
         try:
@@ -58,14 +71,8 @@ def test_charts_are_cached_in_redis_and_shared(redis_url, alice, alice_client):
     make_episode(night, severity=6)
     server = redis.Redis.from_url(redis_url)
     server.flushdb()
-    with override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": redis_url,
-            }
-        }
-    ):
+    # The CACHES entry exactly as settings.py makes it from REDIS_URL.
+    with override_settings(CACHES={"default": cache_from_url(redis_url)}):
         first = alice_client.get("/reports/charts/cramps.svg?period=all")
         keys = server.keys("*chart*")
         # What another worker finds there is what it serves, without drawing again.

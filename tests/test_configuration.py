@@ -142,9 +142,21 @@ def test_the_cache_is_local_memory_by_default():
 
 @pytest.mark.parametrize("variable", ["CACHE_URL", "REDIS_URL"])
 def test_a_redis_url_selects_djangos_redis_cache(variable):
-    url = "redis://:pw@cache.internal:6379/2"
+    url = "rediss://cache.internal:6380/2"
     result = _read_settings(_CACHE, **{"CACHE_URL": "", "REDIS_URL": "", variable: url})
     assert result.stdout.strip() == f"RedisCache {url}", result.stderr
+
+
+def test_a_redis_password_moves_into_the_options():
+    url = "redis://:p%40ss@cache.internal:6379/2"
+    result = _read_settings("s.CACHES['default']", CACHE_URL=url)
+    assert result.stdout.strip() == str(
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "OPTIONS": {"password": "p@ss"},
+            "LOCATION": "redis://cache.internal:6379/2",
+        }
+    ), result.stderr
 
 
 def test_cache_url_wins_over_redis_url():
@@ -302,3 +314,33 @@ def test_a_negative_connection_age_is_an_error():
 
     assert result.returncode != 0
     assert "NIGHTLEG_DB_CONN_MAX_AGE must be 0 seconds or more" in result.stderr
+
+
+def test_the_placeholder_secret_key_from_env_example_is_refused():
+    placeholder = re.search(r"^DJANGO_SECRET_KEY=(.+)$", (ROOT / ".env.example").read_text(), re.M)
+    result = _read_settings("s.SECRET_KEY", DJANGO_SECRET_KEY=placeholder.group(1))
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is still the placeholder" in result.stderr
+
+
+def test_the_debug_page_shows_no_database_or_cache_password():
+    code = (
+        "import django; django.setup(); "
+        "from django.views.debug import SafeExceptionReporterFilter; "
+        "print(SafeExceptionReporterFilter().get_safe_settings())"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "nightleg.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": "s3cret",
+        "DATABASE_URL": "postgres://nightleg:db-pass-123@db.internal/nightleg",
+        "CACHE_URL": "redis://:cache-pass-456@cache.internal:6379/0",
+    }
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean | env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "db.internal" in result.stdout, "the settings were printed"
+    assert "db-pass-123" not in result.stdout
+    assert "cache-pass-456" not in result.stdout
