@@ -224,3 +224,11 @@ def test_it_reads_its_settings_from_an_env_file(tmp_path):
     assert f"Reading settings from {env_file}" in result.stdout
     # The hosts came from the file, so it got as far as the settings' own check.
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_access_log_shows_the_client_and_hides_reset_tokens(served):
+    served.request("GET", "/accounts/reset/MQ/cbx1-0123456789abcdef/")
+    time.sleep(0.5)  # the access log line is written after the response
+    text = served.log.read_text()
+    assert "cbx1-0123456789abcdef" not in text
+    assert re.search(r'fwd=198\.51\.100\.4 "GET /accounts/reset/MQ/\*\*\*/ HTTP/1\.1"', text)
