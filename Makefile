@@ -6,7 +6,7 @@ PORT ?= 8000
 # Development-only values; production reads real ones from the environment.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY=dev-only-not-secret
 
-.PHONY: run test demo lint fmt lock clean
+.PHONY: run serve test demo lint fmt lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Nightleg needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -26,8 +26,19 @@ run: $(VENV)/.installed
 	@echo "Nightleg is running at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production mode: collectstatic, migrate, gunicorn. Needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS in the environment or in .env (see .env.example and the README).
+serve: $(VENV)/.installed
+	PORT=$(PORT) scripts/serve
+
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite (browser tests aside) again on a throwaway PostgreSQL server; needs the
+# server installed (Debian/Ubuntu: apt-get install postgresql).
+.PHONY: test-postgres
+test-postgres: $(VENV)/.installed-test
+	scripts/with-postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input

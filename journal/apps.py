@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class JournalConfig(AppConfig):
     name = "journal"
     verbose_name = "Journal"
+
+    def ready(self) -> None:
+        from journal import auth  # noqa: F401 -- connects the sign-in log's receivers

@@ -351,7 +351,9 @@ class CrampEpisode(models.Model):
     woke_me = models.BooleanField("woke me up", default=False)
 
     class Meta:
-        ordering = ["at", "id"]
+        # Cramps with no time last, as in the CSV export, on SQLite (which puts NULLs
+        # first) and PostgreSQL (last) alike.
+        ordering = [F("at").asc(nulls_last=True), "id"]
         constraints = [
             _in_range("severity", 0, MAX_SEVERITY),
             models.CheckConstraint(

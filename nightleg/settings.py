@@ -6,9 +6,12 @@ missing secret key is an error rather than a default. `make run` sets developmen
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,14 +32,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -65,6 +71,11 @@ if not SECRET_KEY:
         "Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE). "
         "`make run` sets a development key for you."
     )
+if SECRET_KEY.startswith("replace-with"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is still the placeholder from .env.example; generate one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -75,6 +86,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -97,14 +109,42 @@ MIDDLEWARE = [
     "journal.middleware.user_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after NIGHTLEG_LOGIN_FAILURE_LIMIT failed sign-ins for
+# one username, or from one address, sign-in is refused, even with the right password,
+# for NIGHTLEG_LOGIN_COOLOFF_MINUTES, with HTTP 429. A successful sign-in clears that
+# username's count (journal.auth; not AXES_RESET_ON_SUCCESS, which clears a whole address).
+# Attempts are kept in the database, so every gunicorn worker sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NIGHTLEG_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+# Trying again during the pause does not make it longer (nothing is checked while paused).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "journal.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "journal.auth.client_ip"
+# journal.auth logs sign-ins, failures and lock-outs itself; axes' own table of every
+# successful sign-in (address, browser) would be one more copy of personal data.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Health data: assume a hostile internet. SECURE_* settings below only matter over https;
 # DJANGO_SECURE is on by default without DEBUG, so a production deploy gets them unasked.
-if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     # Only when a proxy in front terminates TLS and *overwrites* this header: trusting it
-    # otherwise would let any client claim its plain-http request is secure.
+    # otherwise would let any client claim its plain-http request is secure. The proxy must
+    # also append the client's address to X-Forwarded-For (see journal.auth.client_ip).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Where the proxy connects from: X-Forwarded-For is believed only from these addresses.
+TRUSTED_PROXIES = env_list("NIGHTLEG_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 _SECURE = env_bool("DJANGO_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = _SECURE
 # A load balancer or monitor probes /healthz over plain http from inside the network.
@@ -165,15 +205,61 @@ TEMPLATES = [
 # when it begins, so it waits its turn (up to "timeout" seconds) instead of failing with
 # "database is locked" when a read inside it turns into a write. synchronous=NORMAL is
 # safe with WAL: a power cut may lose the last commits but cannot corrupt the file.
+_SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+_SQLITE = "django.db.backends.sqlite3"
+_POSTGRESQL = "django.db.backends.postgresql"  # with psycopg 3
+
+
+def database_from_url(url: str) -> dict:
+    """The DATABASES entry for DATABASE_URL: postgres://, postgresql:// or sqlite:///path.
+
+    Error messages never repeat the URL, nor any part of it: it usually holds a password.
+    """
+    example = "postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:////absolute/path.sqlite3"
+    try:
+        db = dj_database_url.parse(url)
+    except dj_database_url.UnknownSchemeError:
+        raise ImproperlyConfigured(f"DATABASE_URL must look like {example}.") from None
+    except ValueError:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not a valid URL (a bad port, or a character in the password "
+            f"that needs %-encoding?); it must look like {example}."
+        ) from None
+    if db["ENGINE"] == _SQLITE:
+        if db["NAME"] in ("", ":memory:"):
+            raise ImproperlyConfigured(f"DATABASE_URL names no SQLite file; use {example}.")
+        # The same tuning as without DATABASE_URL; options in the URL's query win.
+        options = _SQLITE_OPTIONS | db.get("OPTIONS", {})
+        return {"ENGINE": _SQLITE, "NAME": db["NAME"], "OPTIONS": options}
+    if db["ENGINE"] != _POSTGRESQL:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses {urlsplit(url).scheme}://, but Nightleg runs on PostgreSQL "
+            f"or SQLite: {example}."
+        )
+    if not db["NAME"]:
+        raise ImproperlyConfigured(f"DATABASE_URL names no database; use {example}.")
+    # A connection kept open for the next request saves connecting (and a TLS handshake)
+    # every time; the health check before reuse replaces one the server has since closed.
+    # Not under DEBUG: the development server starts a thread per request, and each
+    # thread's kept connection would stay open until garbage-collected.
+    conn_max_age = env_int("NIGHTLEG_DB_CONN_MAX_AGE", 0 if DEBUG else 60)
+    if conn_max_age < 0:
+        raise ImproperlyConfigured("NIGHTLEG_DB_CONN_MAX_AGE must be 0 seconds or more.")
+    return db | {"CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": True}
+
+
+_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+    "default": database_from_url(_DATABASE_URL)
+    if _DATABASE_URL
+    else {
+        "ENGINE": _SQLITE,
         "NAME": os.environ.get("NIGHTLEG_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
+        "OPTIONS": _SQLITE_OPTIONS,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -196,7 +282,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("NIGHTLEG_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -208,10 +294,41 @@ STORAGES = {
     },
 }
 
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from CACHE_URL/REDIS_URL: redis://, rediss:// or locmem://.
+
+    A password moves from the URL into OPTIONS, where DEBUG's error page masks it.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts and parts.scheme in {"redis", "rediss"} and parts.hostname:
+        entry: dict = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+        if parts.password is not None:
+            host = parts.netloc.rsplit("@", 1)[1]
+            user = f"{parts.username}@" if parts.username else ""
+            entry["OPTIONS"] = {"password": unquote(parts.password)}
+            parts = parts._replace(netloc=user + host)
+        return entry | {"LOCATION": parts.geturl()}
+    if parts and parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nightleg"}
+    scheme = parts.scheme if parts else "?"
+    raise ImproperlyConfigured(
+        "CACHE_URL/REDIS_URL must look like redis://host:6379/0, rediss://host:6380/0 or "
+        f"locmem://, not a {scheme!r} URL"
+    )
+
+
 # Charts are cached per person and per version of their data (see journal.views.reports).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nightleg"}
-}
+# Local memory (the default) is per process: fine for one server, but with several gunicorn
+# workers a shared Redis cache lets every worker reuse a chart drawn by another.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "locmem://"
+CACHES = {"default": cache_from_url(_CACHE_URL)}
+# Upper-case names show on DEBUG's error page, and these two may hold passwords.
+del _CACHE_URL, _DATABASE_URL
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -227,3 +344,36 @@ else:
     # Password-reset links are printed to the console until SMTP is configured.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Nightleg <nightleg@localhost>")
+
+# Logs go to stderr (gunicorn and systemd's journal collect them). journal.auth writes one
+# line per sign-in, failure, lock-out and sign-out with the username and address. Nothing
+# else in Nightleg logs request data; SQL (which carries notes and health values as
+# parameters) is logged at DEBUG, which is never emitted, even when DEBUG is on.
+_LOG_LEVEL = os.environ.get("NIGHTLEG_LOG_LEVEL", "INFO").strip().upper()
+if _LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(
+        f"NIGHTLEG_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {_LOG_LEVEL!r}"
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "filters": {"hide_exception_text": {"()": "journal.log_privacy.HideExceptionText"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "nightleg": {"level": _LOG_LEVEL},
+        # Django's request warnings and errors (404s, 500s with their traceback), through
+        # the root handler; this also drops Django's default mail-to-ADMINS handler.
+        "django": {"level": "INFO"},
+        # A failed request's traceback without exception messages, which can quote data.
+        "django.request": {"filters": ["hide_exception_text"]},
+        "django.db.backends": {"level": "INFO"},
+        # django-axes repeats what nightleg.auth says, with the name and address masked.
+        "axes": {"level": "ERROR"},
+    },
+}

@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
@@ -92,10 +93,13 @@ def test_deletion_is_csrf_protected(alice, diary):
 
 def test_deleting_the_account_leaves_no_row_of_that_user_in_any_table(alice, bob, diary):
     phone, laptop = Client(), Client()
-    phone.login(username="alice", password=PASSWORD)
-    laptop.login(username="alice", password=PASSWORD)
+    phone.force_login(alice)
+    laptop.force_login(alice)
     bobs_client = Client()
-    bobs_client.login(username="bob", password=PASSWORD)
+    bobs_client.force_login(bob)
+    Client().post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    Client().post("/accounts/login/", {"username": "bob", "password": "wrong"})
+    assert AccessAttempt.objects.filter(username="alice").exists()
 
     response = laptop.post("/account/delete/", {"password": PASSWORD})
     assert response["Location"] == "/accounts/login/"
@@ -115,3 +119,6 @@ def test_deleting_the_account_leaves_no_row_of_that_user_in_any_table(alice, bob
     assert phone.get("/nights/").status_code == 302
     assert bobs_client.get("/nights/").status_code == 200
     assert Night.objects.filter(user=bob).count() == 1
+    # Her failed sign-ins (which hold addresses) are gone; bob's are his.
+    assert not AccessAttempt.objects.filter(username="alice").exists()
+    assert AccessAttempt.objects.filter(username="bob").exists()

@@ -63,8 +63,13 @@ def test_login_and_logout(client, alice):
     assert client.get("/nights/").status_code == 200
     # Logging out is a POST; a GET must not sign anyone out.
     assert client.get("/accounts/logout/").status_code == 405
+    old_cookie = client.cookies["sessionid"].value
     assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
     assert client.get("/nights/").status_code == 302
+    # The session is over on the server too: a copy of the old cookie opens nothing.
+    replay = Client()
+    replay.cookies["sessionid"] = old_cookie
+    assert replay.get("/nights/").status_code == 302
 
 
 def test_a_wrong_password_is_refused(client, alice):
@@ -115,8 +120,8 @@ def test_the_auth_pages_render(client):
 
 def test_changing_the_password_signs_out_the_persons_other_sessions(alice):
     laptop, phone = Client(), Client()
-    assert laptop.login(username="alice", password=PASSWORD)
-    assert phone.login(username="alice", password=PASSWORD)
+    laptop.force_login(alice)
+    phone.force_login(alice)
     laptop.post(
         "/accounts/password_change/",
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},

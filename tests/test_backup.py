@@ -18,17 +18,28 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Count
 from django.db.utils import load_backend
 
-from journal.management.commands.backup import pg_connection_args
+from journal.management.commands.backup import (
+    PG_ARCHIVE_HEADER,
+    SQLITE_HEADER,
+    pg_connection_args,
+)
 from journal.models import CrampEpisode, Night, Profile
 from tests.conftest import make_episode, make_night, make_user
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's backup API; PostgreSQL uses pg_dump"
 )
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_dump and pg_restore; SQLite has its own test"
+)
 _PG_TOOLS_MISSING = connection.vendor == "postgresql" and not all(
     shutil.which(tool) for tool in ("pg_dump", "pg_restore")
+)
+needs_pg_tools = pytest.mark.skipif(
+    _PG_TOOLS_MISSING, reason="pg_dump and pg_restore are not installed"
 )
 
 
@@ -73,7 +84,7 @@ class _Terminal(io.StringIO):
 # --- Backup and restore on whichever database the suite runs on --------------------
 
 
-@pytest.mark.skipif(_PG_TOOLS_MISSING, reason="pg_dump and pg_restore are not installed")
+@needs_pg_tools
 def test_a_restore_brings_back_exactly_the_rows_of_the_backup(transactional_db, tmp_path):
     _make_journal()
     backed_up = _everything()
@@ -105,7 +116,7 @@ def test_it_refuses_to_overwrite_an_existing_file(tmp_path):
     assert target.read_text() == "last week's backup"
 
 
-@sqlite_only
+@needs_pg_tools
 @pytest.mark.django_db(transaction=True)
 def test_with_force_it_replaces_the_file_and_leaves_nothing_else(tmp_path):
     target = tmp_path / "nightleg.backup"
@@ -113,7 +124,8 @@ def test_with_force_it_replaces_the_file_and_leaves_nothing_else(tmp_path):
 
     _backup(target, force=True)
 
-    assert target.read_bytes().startswith(b"SQLite format 3\x00")
+    header = SQLITE_HEADER if connection.vendor == "sqlite" else PG_ARCHIVE_HEADER
+    assert target.read_bytes().startswith(header)
     assert [p.name for p in tmp_path.iterdir()] == ["nightleg.backup"]
     # Health data: the copy is for its owner's eyes only.
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -155,7 +167,7 @@ def test_restore_refuses_an_sqlite_database_that_is_not_a_nightleg_backup(tmp_pa
     assert Night.objects.count() == 1
 
 
-@pytest.mark.skipif(_PG_TOOLS_MISSING, reason="pg_dump and pg_restore are not installed")
+@needs_pg_tools
 @pytest.mark.django_db(transaction=True)
 def test_restore_without_yes_refuses_and_changes_nothing(tmp_path):
     make_night(make_user("alice"))
@@ -175,12 +187,13 @@ def test_restore_without_yes_refuses_and_changes_nothing(tmp_path):
     assert Night.objects.count() == 1
 
 
-# --- A backup taken while someone keeps writing (SQLite) ------------------------------
+# --- A backup taken while someone keeps writing ---------------------------------------
 
 
 @contextmanager
-def _using(path: Path, **options) -> Iterator[None]:
-    """Point this thread's default connection at the SQLite file at path.
+def _using(database: Path | str, **options) -> Iterator[None]:
+    """Point this thread's default connection at another database: a SQLite file's path,
+    or the name of a PostgreSQL database on the test server.
 
     Django keeps one connection per alias per thread, so the swap is seen only by the
     thread that makes it: the test database of other tests is untouched. The connection
@@ -189,7 +202,7 @@ def _using(path: Path, **options) -> Iterator[None]:
     original = connections[DEFAULT_DB_ALIAS]
     settings_dict = {
         **original.settings_dict,
-        "NAME": str(path),
+        "NAME": str(database),
         "OPTIONS": {**original.settings_dict["OPTIONS"], **options},
     }
     wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
@@ -212,9 +225,9 @@ def _episodes_on(i: int) -> int:
 class _Writer(threading.Thread):
     """Logs night after night, each with its episodes in one transaction, until stopped."""
 
-    def __init__(self, path: Path, username: str, options: dict) -> None:
+    def __init__(self, database: Path | str, username: str, options: dict) -> None:
         super().__init__(daemon=True)
-        self.path, self.username, self.options = path, username, options
+        self.database, self.username, self.options = database, username, options
         self.written = 0
         self.stop = threading.Event()
         self.error: BaseException | None = None
@@ -222,7 +235,7 @@ class _Writer(threading.Thread):
     def run(self) -> None:
         try:
             # Its own connection, as another web worker would have.
-            with _using(self.path, **self.options):
+            with _using(self.database, **self.options):
                 user = User.objects.get(username=self.username)
                 while not self.stop.is_set():
                     with transaction.atomic():
@@ -243,32 +256,20 @@ class _Writer(threading.Thread):
             time.sleep(0.002)
 
 
-@sqlite_only
-@pytest.mark.parametrize(
-    "options",
-    [{}, {"init_command": "PRAGMA journal_mode=DELETE"}],
-    ids=["project-settings", "rollback-journal"],
-)
-def test_a_backup_taken_during_writes_is_a_snapshot_of_one_moment(
-    transactional_db, tmp_path, options
-):
-    """The backup is taken from a file database while another connection keeps writing.
+def _back_up_during_writes_and_restore(
+    live: Path | str, fresh: Path | str, backup: Path, **options
+) -> None:
+    """Back up live while another connection keeps writing, restore into fresh, compare.
 
-    The test database is in memory, and SQLite's in-memory databases are private to one
-    connection (or, in shared-cache mode, locked table by table rather than as a file), so
-    they cannot show how the backup behaves next to a real writer. Instead this thread and
-    the writer thread each point their own default connection at a SQLite file in
-    tmp_path, migrated as a new install would be: two connections to one file, as two web
-    workers have. It runs with the project's settings (WAL: the writer carries on while
-    the backup reads, and a copy of the file alone would miss what is still in the WAL)
-    and again with SQLite's default rollback journal (the writer waits for the read).
-
-    The writer logs nights in date order, each with its episodes in one transaction, and
-    never changes a row once written, so the rows "of the moment of the backup" are the
-    first k nights with all their episodes, for a k between the count just before the
-    backup and the count just after it.
+    live and fresh are new, empty databases (SQLite files or PostgreSQL databases); live is
+    migrated as a new install would be, and this thread and the writer thread each point
+    their own default connection at it: two connections to one database, as two web
+    workers have. The writer logs nights in date order, each with its episodes in one
+    transaction, and never changes a row once written, so the rows "of the moment of the
+    backup" are the first k nights with all their episodes, for a k between the count just
+    before the backup and the count just after it. The restore into fresh, as on a
+    replacement server, must bring back exactly those rows.
     """
-    live, backup, fresh = tmp_path / "live.sqlite3", tmp_path / "backup", tmp_path / "new.db"
     with _using(live, **options):
         call_command("migrate", verbosity=0)
         make_user("alice")
@@ -285,32 +286,84 @@ def test_a_backup_taken_during_writes_is_a_snapshot_of_one_moment(
             writer.join()
         assert writer.error is None, writer.error
 
-        with closing(sqlite3.connect(backup)) as db:
-            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-            dates = [d for (d,) in db.execute("SELECT date FROM journal_night ORDER BY date")]
-            episodes = dict(
-                db.execute(
-                    "SELECT n.date, COUNT(e.id) FROM journal_night n"
-                    " LEFT JOIN journal_crampepisode e ON e.night_id = n.id GROUP BY n.date"
-                )
-            )
-        k = len(dates)
-        assert before <= k <= after
-        expected = [(_FIRST_DATE + dt.timedelta(days=i)).isoformat() for i in range(k)]
-        assert dates == expected  # no night missing from the middle
-        assert [episodes[d] for d in expected] == [_episodes_on(i) for i in range(k)]
+    with _using(fresh):
+        _restore(backup, yes=True)
+        restored = _everything()
+        episodes = dict(
+            Night.objects.order_by("date").annotate(n=Count("episodes")).values_list("date", "n")
+        )
+    dates = list(episodes)
+    k = len(dates)
+    assert before <= k <= after
+    expected = [_FIRST_DATE + dt.timedelta(days=i) for i in range(k)]
+    assert dates == expected  # no night missing from the middle
+    assert list(episodes.values()) == [_episodes_on(i) for i in range(k)]
 
-        last = _FIRST_DATE + dt.timedelta(days=k - 1)
+    with _using(live, **options):
         at_the_moment = {
             "User": _rows(User),
             "Profile": _rows(Profile),
-            "Night": _rows(Night, date__lte=last),
-            "CrampEpisode": _rows(CrampEpisode, night__date__lte=last),
+            "Night": _rows(Night, date__lte=expected[-1]),
+            "CrampEpisode": _rows(CrampEpisode, night__date__lte=expected[-1]),
         }
+    assert restored == at_the_moment
 
-    with _using(fresh):  # a new, empty database, as on a replacement server
-        _restore(backup, yes=True)
-        assert _everything() == at_the_moment
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"init_command": "PRAGMA journal_mode=DELETE"}],
+    ids=["project-settings", "rollback-journal"],
+)
+def test_a_backup_taken_during_writes_is_a_snapshot_of_one_moment(
+    transactional_db, tmp_path, options
+):
+    """SQLite's backup API, from a file database next to a writer.
+
+    The test database is in memory, and SQLite's in-memory databases are private to one
+    connection (or, in shared-cache mode, locked table by table rather than as a file), so
+    they cannot show how the backup behaves next to a real writer: the databases here are
+    files in tmp_path. It runs with the project's settings (WAL: the writer carries on
+    while the backup reads, and a copy of the file alone would miss what is still in the
+    WAL) and again with SQLite's default rollback journal (the writer waits for the read).
+    """
+    backup = tmp_path / "backup"
+    _back_up_during_writes_and_restore(
+        tmp_path / "live.sqlite3", tmp_path / "new.sqlite3", backup, **options
+    )
+
+    with closing(sqlite3.connect(backup)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # one file
+
+
+@pytest.fixture
+def two_new_pg_databases(transactional_db) -> Iterator[tuple[str, str]]:
+    """Two new, empty databases on the test server: the live one, and one to restore into."""
+    names = tuple(f"{connection.settings_dict['NAME']}_{role}" for role in ("live", "new"))
+    quoted = [connection.ops.quote_name(name) for name in names]
+    with connection.cursor() as cursor:
+        for name in quoted:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+            cursor.execute(f"CREATE DATABASE {name}")
+    try:
+        yield names
+    finally:
+        with connection.cursor() as cursor:
+            for name in quoted:
+                cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+@postgresql_only
+@needs_pg_tools
+def test_a_pg_dump_taken_during_writes_restores_one_moment(two_new_pg_databases, tmp_path):
+    """pg_dump reads one snapshot, however busy the writer; pg_restore brings it back."""
+    live, fresh = two_new_pg_databases
+    backup = tmp_path / "nightleg.dump"
+
+    _back_up_during_writes_and_restore(live, fresh, backup)
+
+    assert backup.read_bytes().startswith(PG_ARCHIVE_HEADER)
 
 
 # --- PostgreSQL: pg_dump and pg_restore ------------------------------------------------

@@ -1,9 +1,10 @@
-"""Many people using Nightleg at the same moment, against a real server and SQLite file.
+"""Many people using Nightleg at the same moment, against a real server and database.
 
-The rest of the suite runs on an in-memory database inside one process, which can never
-show "database is locked". Here a threaded Django server runs in a subprocess on a file
-database built with the real settings; 50 people sign up at once, then press "Save night"
-at once.
+The rest of the suite runs inside one process, on SQLite in memory, which can never show
+"database is locked". Here a threaded Django server runs in a subprocess with the real
+settings, on a SQLite file (or, under `make test-postgres`, on the PostgreSQL test
+database, each request thread with its own connection); 50 people sign up at once, then
+press "Save night" at once.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from tests.conftest import PASSWORD, night_post
 
@@ -90,15 +94,33 @@ class _Browser:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A threaded server on a fresh SQLite file; yields (base URL, database path)."""
-    db_path = tmp_path / "nightleg.sqlite3"
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Environment variables giving the server a database of its own, empty but for tables.
+
+    SQLite: a new file, since the suite's in-memory database is private to this process.
+    PostgreSQL: the test database, which transactional_db empties again afterwards.
+    """
+    if connection.vendor == "postgresql":
+        request.getfixturevalue("transactional_db")
+        test_database = connection.settings_dict["NAME"]
+        url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{quote(test_database)}")
+        return {"DATABASE_URL": url.geturl()}
+    return {"DATABASE_URL": "", "NIGHTLEG_SQLITE_PATH": str(tmp_path / "nightleg.sqlite3")}
+
+
+@pytest.fixture
+def server(tmp_path: Path, database: dict[str, str]) -> Iterator[str]:
+    """A threaded server on its own database; yields its base URL."""
     port_file = tmp_path / "port"
     log_path = tmp_path / "server.log"
-    env = os.environ | {
+    env = {
+        **os.environ,
+        **database,
         "DJANGO_SETTINGS_MODULE": "tests.settings",  # the real settings, fast passwords
-        "NIGHTLEG_SQLITE_PATH": str(db_path),
         "DJANGO_DEBUG": "1",  # a 500 then shows its traceback in the log
+        # A thread per request, as with runserver: a connection kept for the next request
+        # would never be reused, and on PostgreSQL they would pile up to "too many clients".
+        "NIGHTLEG_DB_CONN_MAX_AGE": "0",
     }
     with log_path.open("w") as log:
         proc = subprocess.Popen(
@@ -114,7 +136,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the server did not start:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port_file.read_text()}", db_path
+        yield f"http://127.0.0.1:{port_file.read_text()}"
     finally:
         proc.kill()
         proc.wait(timeout=10)
@@ -142,14 +164,36 @@ def _sign_up(base_url: str, i: int) -> tuple[_Browser, tuple[int, str, str]]:
     return browser, answer
 
 
+# One row per night: who, which date, how many cramps.
+_SAVED_NIGHTS = (
+    "SELECT u.username, n.date, COUNT(e.id) FROM journal_night n"
+    " JOIN auth_user u ON u.id = n.user_id"
+    " LEFT JOIN journal_crampepisode e ON e.night_id = n.id"
+    " GROUP BY n.id, u.username, n.date"
+)
+
+
+def _saved_nights(database: dict[str, str]) -> list[tuple[str, str, int]]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the test database the server wrote to
+            cursor.execute(_SAVED_NIGHTS)
+            rows = cursor.fetchall()
+    else:
+        with closing(sqlite3.connect(database["NIGHTLEG_SQLITE_PATH"])) as db:
+            rows = db.execute(_SAVED_NIGHTS).fetchall()
+    return sorted((username, str(date), count) for username, date, count in rows)
+
+
 def _assert_all_redirected(answers: list[tuple[int, str, str]], to: str, what: str) -> None:
     failures = [_error(status, body) for status, _, body in answers if status >= 500]
     assert not failures, f"{len(failures)} of {len(answers)} {what} failed, e.g. {failures[0]}"
     assert [(status, location) for status, location, _ in answers] == [(302, to)] * len(answers)
 
 
-def test_fifty_people_signing_up_and_saving_their_night_at_once_all_succeed(server) -> None:
-    base_url, db_path = server
+def test_fifty_people_signing_up_and_saving_their_night_at_once_all_succeed(
+    server, database
+) -> None:
+    base_url = server
     # The evenings before last week: in the past whatever the server's clock says.
     first = dt.date.today() - dt.timedelta(days=8)
     dates = [first - dt.timedelta(days=i) for i in range(PEOPLE)]
@@ -173,16 +217,12 @@ def test_fifty_people_signing_up_and_saving_their_night_at_once_all_succeed(serv
         saves = list(pool.map(save_night, range(PEOPLE), browsers))
     _assert_all_redirected(saves, "/nights/", "saves")
 
-    db = sqlite3.connect(db_path)
-    try:
-        nights = db.execute(
-            "SELECT u.username, n.date, COUNT(e.id) FROM journal_night n"
-            " JOIN auth_user u ON u.id = n.user_id"
-            " LEFT JOIN journal_crampepisode e ON e.night_id = n.id"
-            " GROUP BY n.id"
-        ).fetchall()
+    expected = sorted((f"person{i}", dates[i].isoformat(), 2) for i in range(PEOPLE))
+    assert _saved_nights(database) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="WAL is SQLite's journal mode")
+def test_the_servers_sqlite_file_is_in_wal_mode(server, database) -> None:
+    with closing(sqlite3.connect(database["NIGHTLEG_SQLITE_PATH"])) as db:
         (journal_mode,) = db.execute("PRAGMA journal_mode").fetchone()
-    finally:
-        db.close()
-    assert sorted(nights) == sorted((f"person{i}", dates[i].isoformat(), 2) for i in range(PEOPLE))
     assert journal_mode == "wal"

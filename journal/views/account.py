@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -96,6 +97,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     user = request.user
     with transaction.atomic():
         _delete_sessions_of(user.pk)
+        # Failed sign-ins recorded for this username hold addresses: they go too.
+        AccessAttempt.objects.filter(username=user.get_username()).delete()
         user.delete()  # cascades to the profile, every night and every episode
     logout(request)
     messages.success(request, "Your account and everything in it have been deleted.")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
@@ -82,6 +83,16 @@ def _login_error(page: Page, user: User) -> None:
     page.locator("#id_password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
     expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
+
+
+@_page("sign-in paused after too many failures", logged_in=False)
+def _login_paused(page: Page, user: User) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto("/accounts/login/")
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill("not-the-password")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused")
 
 
 @_page("signup", logged_in=False)

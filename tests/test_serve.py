@@ -1,0 +1,234 @@
+"""`make serve`: production mode through gunicorn, behind a TLS proxy, on a fresh database.
+
+On SQLite, or on PostgreSQL in the `make test-postgres` run. Starts the real command in a
+subprocess with production-like environment values (no DEBUG, https required, a TLS proxy in
+front) and talks HTTP to it the way the proxy would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = 2
+PASSWORD = "Served-Through-Gunicorn-7"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Served:
+    def __init__(self, port: int, log: Path):
+        self.port = port
+        self.log = log
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: dict | None = None, proxy: bool = True
+    ) -> http.client.HTTPResponse:
+        """A request as the TLS proxy forwards it (or, with proxy=False, plain http)."""
+        headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Encoding": "gzip"}
+        if proxy:
+            headers |= {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"}
+            headers["Referer"] = f"https://127.0.0.1:{self.port}/"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        response.body = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        connection.close()
+        return response
+
+
+@contextmanager
+def _fresh_database(tmp: Path) -> Iterator[dict[str, str]]:
+    """The database settings for the served app: a new PostgreSQL database on the server
+    DATABASE_URL names (the `make test-postgres` run), or else a new SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield {"NIGHTLEG_SQLITE_PATH": str(tmp / "db.sqlite3")}
+        return
+    import psycopg  # only needed on PostgreSQL
+
+    name = f"nightleg_serve_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield {"DATABASE_URL": urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()}
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("serve")
+    with _fresh_database(tmp) as database:
+        yield from _serve(tmp, database)
+
+
+def _serve(tmp: Path, database: dict[str, str]) -> Iterator[Served]:
+    port = _free_port()
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+    env = {k: v for k, v in os.environ.items() if k in keep} | {
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(WORKERS),
+        "DJANGO_SECRET_KEY": "serve-test-" + "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_BEHIND_TLS_PROXY": "1",
+        **database,
+        "NIGHTLEG_STATIC_ROOT": str(tmp / "static"),
+        "NIGHTLEG_ENV_FILE": str(tmp / "no-such.env"),
+        "MPLCONFIGDIR": str(tmp / "mpl"),
+    }
+    log = tmp / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while log.read_text().count("Booting worker with pid") < WORKERS:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"make serve did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield Served(port, log)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_it_runs_gunicorn_with_the_workers_asked_for(served):
+    text = served.log.read_text()
+    assert f"at http://127.0.0.1:{served.port}/" in text
+    assert "[INFO] Listening at" in text
+    assert len(re.findall(r"Booting worker with pid", text)) == WORKERS
+
+
+def test_the_health_check_answers_over_plain_http(served):
+    response = served.request("GET", "/healthz", proxy=False)
+    assert response.status == 200
+
+
+def test_plain_http_is_redirected_to_https(served):
+    response = served.request("GET", "/accounts/login/", proxy=False)
+    assert response.status == 301
+    assert response.headers["Location"] == f"https://127.0.0.1:{served.port}/accounts/login/"
+
+
+def test_pages_carry_the_security_headers_and_secure_cookies(served):
+    response = served.request("GET", "/accounts/login/")
+    assert response.status == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    csrf_cookie = next(c for c in response.headers.get_all("Set-Cookie") if "csrftoken" in c)
+    assert "Secure" in csrf_cookie
+    assert "SameSite=Lax" in csrf_cookie
+
+
+def test_static_files_are_compressed_and_cache_busted(served):
+    page = served.request("GET", "/accounts/login/").body.decode()
+    css = re.search(r'href="(/static/css/nightleg\.[0-9a-f]{12}\.css)"', page)
+    assert css, "the stylesheet has a content hash in its name"
+    response = served.request("GET", css.group(1))
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_someone_can_sign_up_and_log_a_night(served):
+    served.cookies.clear()
+    page = served.request("GET", "/accounts/signup/").body.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    signup = {"username": "served", "password1": PASSWORD, "password2": PASSWORD}
+    form = signup | {"time_zone": "UTC", "csrfmiddlewaretoken": token}
+    response = served.request("POST", "/accounts/signup/", form)
+    assert response.status == 302, response.body[:500]
+    session_cookie = next(c for c in response.headers.get_all("Set-Cookie") if "sessionid" in c)
+    assert "Secure" in session_cookie
+    assert "HttpOnly" in session_cookie
+    response = served.request("GET", "/nights/new/")
+    assert response.status == 200
+    assert (
+        response.headers["Cache-Control"]
+        == "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
+    # The sign-in log reaches gunicorn's output, with the address the proxy saw.
+    assert "nightleg.auth: sign-in user='served' ip=198.51.100.4" in served.log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": "k" * 50}, "Set DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_ALLOWED_HOSTS": "127.0.0.1"}, "Set DJANGO_SECRET_KEY"),
+    ],
+)
+def test_it_refuses_to_start_without_a_host_or_a_secret_key(tmp_path, env, message):
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    extra = {
+        "NIGHTLEG_ENV_FILE": str(tmp_path / "none"),
+        "NIGHTLEG_SQLITE_PATH": str(tmp_path / "db"),
+    }
+    result = subprocess.run(
+        ["scripts/serve"], cwd=ROOT, env=keep | extra | env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert not (tmp_path / "db").exists(), "nothing was started or created"
+
+
+def test_it_reads_its_settings_from_an_env_file(tmp_path):
+    env_file = tmp_path / "nightleg.env"
+    env_file.write_text('DJANGO_ALLOWED_HOSTS=127.0.0.1\nDEFAULT_FROM_EMAIL="Nightleg <n@x.org>"\n')
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        ["scripts/serve"],
+        cwd=ROOT,
+        env=keep | {"NIGHTLEG_ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+    )
+    assert f"Reading settings from {env_file}" in result.stdout
+    # The hosts came from the file, so it got as far as the settings' own check.
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_access_log_shows_the_client_and_hides_reset_tokens(served):
+    served.request("GET", "/accounts/reset/MQ/cbx1-0123456789abcdef/")
+    time.sleep(0.5)  # the access log line is written after the response
+    text = served.log.read_text()
+    assert "cbx1-0123456789abcdef" not in text
+    assert re.search(r'fwd=198\.51\.100\.4 "GET /accounts/reset/MQ/\*\*\*/ HTTP/1\.1"', text)
