@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0001_initial'),
+        ('journal', '0002_episode_order_unknown_times_last'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
