@@ -44,6 +44,11 @@ def test_every_page_has_no_serious_accessibility_problems(
     violations = axe.run(page).response["violations"]
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"axe found on {name} ({page.url}):\n{_describe(blocking)}"
+    # The tab's title is plain words ending in the app's name, never markup.
+    title = page.title()
+    assert title.endswith(" · Nightleg"), title
+    assert "<" not in title, title
+    assert len(title) < 70, title
     request_hosts.assert_only_live_server()
     page_errors.assert_none()
 
