@@ -44,6 +44,10 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return response
 
 
+def _address(request: HttpRequest | None) -> str:
+    return client_ip(request) if request is not None else "-"
+
+
 def _name(username: object) -> str:
     """The typed username, quoted so that a newline in it cannot forge a log line."""
     return repr(str(username or "")[:_MAX_LOGGED_NAME])
@@ -58,14 +62,14 @@ def _logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     password and sign in to their own account between guesses to wipe the count.
     """
     AccessAttempt.objects.filter(username=user.get_username()).delete()
-    address = client_ip(request) if request is not None else "-"
-    log.info("sign-in user=%s ip=%s", _name(user.get_username()), address)
+    log.info("sign-in user=%s ip=%s", _name(user.get_username()), _address(request))
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
-    address = client_ip(request) if request is not None else "-"
-    log.warning("sign-in failed user=%s ip=%s", _name(credentials.get("username")), address)
+    log.warning(
+        "sign-in failed user=%s ip=%s", _name(credentials.get("username")), _address(request)
+    )
 
 
 @receiver(user_locked_out)
@@ -77,5 +81,4 @@ def _locked_out(sender, request: HttpRequest, username: str | None, ip_address: 
 def _logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if user is None:  # the session had already ended
         return
-    address = client_ip(request) if request is not None else "-"
-    log.info("sign-out user=%s ip=%s", _name(user.get_username()), address)
+    log.info("sign-out user=%s ip=%s", _name(user.get_username()), _address(request))

@@ -197,11 +197,26 @@ class NightQuerySet(models.QuerySet):
             )
         )
         nights = []
-        for row in rows:
-            (date, cramps, severity_sum, severity_sq_sum, worst, longest, woke, bedtime) = row[:8]
-            (stretch_minutes, caffeine, last_caffeine, alcohol, last_alcohol) = row[8:13]
-            (water, electrolytes, relaxation_minutes, sleep_quality) = row[13:17]
-            done = row[17:]
+        for (
+            date,
+            cramps,
+            severity_sum,
+            severity_sq_sum,
+            worst,
+            longest,
+            woke,
+            bedtime,
+            stretch_minutes,
+            caffeine,
+            last_caffeine,
+            alcohol,
+            last_alcohol,
+            water,
+            electrolytes,
+            relaxation_minutes,
+            sleep_quality,
+            *done,  # the stretches, then the relaxations, as flags
+        ) in rows:
             nights.append(
                 NightData(
                     date=date,
