@@ -105,6 +105,34 @@ def test_the_summary_annotation_matches_the_episodes(alice):
     assert rows[crampy.date].cramp_count == 2
 
 
+def test_stats_data_sums_up_each_nights_own_episodes_in_date_order(
+    alice, bob, django_assert_num_queries
+):
+    crampy = make_night(alice, "2026-11-03", stretch_minutes=10, stretch_hamstring=True)
+    make_episode(crampy, severity=3, duration_minutes=Decimal("2.5"), woke_me=True)
+    make_episode(crampy, severity=8, duration_minutes=None)
+    make_night(alice, "2026-11-01", relax_breathing=True)
+    outside = make_night(alice, "2026-11-05")
+    make_episode(outside, severity=9)
+    theirs = make_night(bob, "2026-11-03")
+    make_episode(theirs, severity=10, duration_minutes=Decimal("30"), woke_me=True)
+
+    with django_assert_num_queries(2):
+        quiet, night = (
+            Night.objects.for_user(alice)
+            .between(dt.date(2026, 11, 1), dt.date(2026, 11, 4))
+            .stats_data()
+        )
+
+    assert (quiet.date, night.date) == (dt.date(2026, 11, 1), dt.date(2026, 11, 3))
+    assert (quiet.cramps, quiet.severity_sum, quiet.severity_sq_sum, quiet.woke) == (0, 0, 0, 0)
+    assert (quiet.worst_severity, quiet.longest_minutes, quiet.relaxed) == (None, None, True)
+    assert (night.cramps, night.severity_sum, night.severity_sq_sum) == (2, 11, 73)
+    assert (night.worst_severity, night.longest_minutes, night.woke) == (8, 2.5, 1)
+    assert night.stretches == {"stretch_hamstring"}
+    assert night.stretch_minutes == 10
+
+
 def test_between_and_for_user_filter_by_owner_and_inclusive_dates(alice, bob):
     for day in ("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"):
         make_night(alice, day)
