@@ -29,7 +29,9 @@ from matplotlib import dates as mdates
 from matplotlib import ticker
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.textpath import text_to_path
 
 from journal.stats import FEWER, MORE, NOT_ENOUGH, STRETCH_MINUTES_THRESHOLD, Comparison, Week
 
@@ -434,6 +436,13 @@ def _draw_habits(weeks: Sequence[Week]) -> Figure:
 # ---- Forest plot -----------------------------------------------------------------------
 
 _ROW_HEIGHT = 0.5  # inches per habit
+# Fixed margins, in inches, around the plot area: room for the x tick labels and the
+# axis label below, the "fewer / more cramps" captions above and half a tick label on
+# the right. The left margin is as wide as the longest habit label (see _label_inches).
+_FOREST_RIGHT = 0.35
+_FOREST_BOTTOM = 0.7
+_FOREST_TOP = 0.35
+_FOREST_LABEL_PAD = 0.15
 _FOREST_EDGES = (1 / 64, 64)  # anything beyond is drawn at the edge with an arrow
 
 
@@ -453,6 +462,21 @@ def _forest_ticks(xmin: float, xmax: float) -> list[float]:
     return [t for t in ticks if xmin <= t <= xmax]
 
 
+def _label_inches(labels: Sequence[str]) -> float:
+    """The width of the longest line of these y tick labels, in inches.
+
+    Measured from the font's glyph outlines, without drawing anything: a layout engine
+    would draw the whole figure once more just to find it out.
+    """
+    font = FontProperties(size=matplotlib.rcParams["ytick.labelsize"])
+    widest = max(
+        text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
+        for label in labels
+        for line in label.splitlines()
+    )
+    return widest / 72  # points
+
+
 def _forest_limits(comparisons: Sequence[Comparison]) -> tuple[float, float]:
     values = [1 / 2.5, 2.5]  # always show a little either side of "no difference"
     for c in comparisons:
@@ -469,8 +493,18 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
         return _empty_figure()
 
     n = len(comparisons)
-    fig = Figure(figsize=(WEEKLY_FIGSIZE[0], 1.3 + n * _ROW_HEIGHT), layout="constrained")
-    ax = fig.add_subplot()
+    labels = [textwrap.fill(c.habit.label, 36) for c in comparisons]
+    width, height = WEEKLY_FIGSIZE[0], 1.3 + n * _ROW_HEIGHT
+    left = _label_inches(labels) + _FOREST_LABEL_PAD
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes(
+        (
+            left / width,
+            _FOREST_BOTTOM / height,
+            1 - (left + _FOREST_RIGHT) / width,
+            1 - (_FOREST_BOTTOM + _FOREST_TOP) / height,
+        )
+    )
     ax.set_xscale("log")
     xmin, xmax = _forest_limits(comparisons)
     ax.set_xlim(xmin, xmax)
@@ -484,7 +518,7 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
     ax.set_axisbelow(True)
     ax.axvline(1, color=GREY, linewidth=1.2, gid="no-difference")
 
-    ax.set_yticks(range(n), [textwrap.fill(c.habit.label, 36) for c in comparisons])
+    ax.set_yticks(range(n), labels)
     ax.tick_params(axis="y", length=0)
 
     for row, c in enumerate(comparisons):

@@ -439,3 +439,48 @@ def test_the_legend_shows_each_series_with_its_line_and_a_filled_marker(name):
     assert len(lines) == n_series
     assert len(list(legend.iter(f"{SVG}use"))) == n_series
     assert all(fill != "#ffffff" for fill, _stroke in marker_styles(root, "legend_1"))
+
+
+# ---- Forest plot ------------------------------------------------------------------------
+
+LONG_LABELS = [
+    a_comparison("short", "Water", 0.5, 0.3, 0.8, FEWER),
+    # 60 characters: wrapped onto two lines of at most 36.
+    a_comparison(
+        "long", "Caffeine within six hours of bedtime, tea and cola included", 64, 9, 80, MORE
+    ),
+    a_comparison("few", "Electrolyte drink or supplement", None, None, None, NOT_ENOUGH),
+]
+
+
+def drawn_forest(comparisons: list[Comparison]):
+    fig = charts._draw_forest(comparisons)
+    with charts._style():
+        fig.draw_without_rendering()
+    return fig, fig.axes[0]
+
+
+@pytest.mark.parametrize("comparisons", [COMPARISONS, LONG_LABELS], ids=["short", "long"])
+def test_every_text_of_the_forest_plot_is_inside_the_figure(comparisons):
+    fig, ax = drawn_forest(comparisons)
+    shown = [t for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text().strip()]
+    labels = [t for t in ax.get_yticklabels() if t.get_text()]
+
+    assert len(labels) == len(comparisons)
+    for text in shown:
+        box = text.get_window_extent()
+        assert fig.bbox.x0 <= box.x0, text.get_text()
+        assert box.x1 <= fig.bbox.x1, text.get_text()
+        assert fig.bbox.y0 <= box.y0, text.get_text()
+        assert box.y1 <= fig.bbox.y1, text.get_text()
+    # The habit labels end left of the plot area and the axis label sits below it.
+    assert max(label.get_window_extent().x1 for label in labels) < ax.bbox.x0
+    assert ax.xaxis.label.get_window_extent().y1 < ax.bbox.y0
+
+
+@pytest.mark.parametrize("comparisons", [COMPARISONS, LONG_LABELS], ids=["short", "long"])
+def test_the_label_column_of_the_forest_plot_is_as_wide_as_its_longest_label(comparisons):
+    fig, ax = drawn_forest(comparisons)
+    widest = min(t.get_window_extent().x0 for t in ax.get_yticklabels() if t.get_text())
+
+    assert widest - fig.bbox.x0 < 0.25 * fig.dpi  # little room left over on the left
