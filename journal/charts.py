@@ -49,6 +49,7 @@ _BOTTOM = 0.6
 _LEGEND_ROW = 0.3  # height of one legend row above the axes
 _TOP = 0.12 + _LEGEND_ROW  # room for one legend row
 _WEEK_TICKS_UP_TO = 20  # weeks; longer periods get month ticks
+_EVERY_MARKER_UP_TO = 104  # weeks; longer periods mark only the weeks the line can't show
 _HALF_WEEK = 3.5  # days of padding either side of the first and last Monday
 _Y_PAD = 0.04  # fraction of the y range kept free above and below, so markers at 0 show
 
@@ -284,6 +285,14 @@ def _marker_scale(n_weeks: int) -> float:
     return 1.0 if n_weeks <= 26 else 0.6 if n_weeks <= 104 else 0.45
 
 
+def _alone(y: np.ndarray) -> np.ndarray:
+    """The values with a gap (or the period's edge) on both sides: no line reaches them."""
+    shown = ~np.isnan(y)
+    before = np.concatenate(([False], shown[:-1]))
+    after = np.concatenate((shown[1:], [False]))
+    return shown & ~before & ~after
+
+
 def _line(
     ax: Axes,
     weeks: Sequence[Week],
@@ -301,7 +310,10 @@ def _line(
     The markers matter: a week logged between two gaps has no line, only its marker.
     They are filled (gid ``<gid>-markers``) for weeks with at least THIN_WEEK_NIGHTS
     logged nights and hollow (``<gid>-thin``) for the others. Over long periods they
-    shrink so the line stays readable.
+    shrink so the line stays readable, and beyond two years, when the weeks are closer
+    together than a marker is wide, only the weeks the line can't show (a week between
+    two gaps) keep a filled marker: the others would only thicken the line (and
+    drawing them took a quarter of the habits chart's time). Hollow markers stay.
 
     Returns the line and the filled markers: together, the series' legend handle.
     """
@@ -311,7 +323,10 @@ def _line(
         x, y, color=color, linestyle=linestyle, linewidth=linewidth * max(scale, 0.65), gid=gid
     )
     dots = {"linestyle": "none", "marker": marker, "markersize": markersize * scale}
-    (filled,) = ax.plot(x[~thin], y[~thin], color=color, gid=f"{gid}-markers", **dots)
+    full = ~thin
+    if len(weeks) > _EVERY_MARKER_UP_TO:
+        full &= _alone(y)
+    (filled,) = ax.plot(x[full], y[full], color=color, gid=f"{gid}-markers", **dots)
     # A white face rather than none, so the line doesn't run through the ring.
     ax.plot(x[thin], y[thin], color=color, markerfacecolor="white", gid=f"{gid}-thin", **dots)
     return line, filled

@@ -356,6 +356,36 @@ def test_five_years_of_weeks_draw_quickly(name):
     assert parse(svg).tag.endswith("svg")
 
 
+def years_of_weeks(n: int) -> list[Week]:
+    """n weeks: every 13th unlogged, every 4th thin, and week 42 logged between two gaps."""
+    return [
+        unlogged_week(i)
+        if i % 13 == 5 or i in (41, 43)
+        else logged_week(i, logged=2 if i % 4 == 0 else 6, cramps_per_night=(i % 7) / 3)
+        for i in range(n)
+    ]
+
+
+def uses(root: ET.Element, gid: str) -> int:
+    return len(list(group(root, gid).iter(f"{SVG}use")))
+
+
+@pytest.mark.parametrize(("n", "every_week"), [(104, True), (105, False), (260, False)])
+def test_beyond_two_years_only_the_weeks_the_line_cant_show_keep_a_filled_marker(n, every_week):
+    weeks = years_of_weeks(n)
+    root = parse(charts.cramps_chart(weeks))
+    full = [i for i, w in enumerate(weeks) if w.logged >= charts.THIN_WEEK_NIGHTS]
+    thin = [i for i, w in enumerate(weeks) if 0 < w.logged < charts.THIN_WEEK_NIGHTS]
+
+    assert uses(root, "cramps-per-night-markers") == (len(full) if every_week else 1)  # week 42
+    assert uses(root, "cramps-per-night-thin") == len(thin)  # hollow ones always stay
+    if not every_week:
+        (alone,) = filled(root, "cramps-per-night")
+        ax = charts._draw_cramps(weeks).axes[0]
+        x = plot_fraction(ax.get_xlim(), mdates.date2num(weeks[42].start))
+        assert alone == pytest.approx((x, plot_fraction(ax.get_ylim(), 42 % 7 / 3)), abs=1e-3)
+
+
 # ---- Thin weeks -------------------------------------------------------------------------
 
 
