@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bench import run
 from bench.measure import percentile
 from bench.run import CHART_NAMES, PERIODS
+from tests.conftest import make_episode, make_night
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["log_get", "log_post", "history", "edit", "summary"]
@@ -24,15 +26,15 @@ PAGES = ["log_get", "log_post", "history", "edit", "summary"]
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("bench") / "results.json"
-    run = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bench.run", "--smoke", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "Smoke run: targets not enforced." in run.stdout
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Smoke run: targets not enforced." in done.stdout
     return json.loads(out.read_text())
 
 
@@ -111,3 +113,35 @@ def test_percentile_interpolates_between_ranks():
     assert percentile([1.0], 95) == 1.0
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
     assert percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+
+
+def test_the_least_possible_ratios_come_from_the_same_runs_figures(results):
+    median = {name: t["median_ms"] for name, t in results["timings_ms"].items()}
+    least = results["for_comparison"]["least_possible"]
+    for name in CHART_NAMES:
+        warm = median[f"chart_warm_{name}_all"] / median["floor_empty_figure"]
+        assert least[f"chart_cold_{name}_all"] == pytest.approx(warm + 1, rel=1e-2)
+    floor = median["floor_csv_writer"]
+    export = median["info_export_no_rows"] + median["info_export_read_rows"] + floor
+    assert least["export"] == pytest.approx(export / floor, rel=1e-2)
+
+
+def test_the_plain_read_of_the_export_reads_every_row_of_its_owner_only(alice, bob):
+    for owner, days in (
+        (alice, ("2026-11-01", "2026-11-02", "2026-11-03")),
+        (bob, ("2026-11-02",)),
+    ):
+        for day in days:
+            make_episode(make_night(owner, day), severity=4)
+    make_night(alice, "2026-11-04")  # no episodes
+
+    assert run._read_rows(alice)() == 4 + 3  # nights, then episodes
+
+
+def test_the_export_of_a_week_without_nights_is_its_headers_alone(alice, alice_client):
+    make_episode(make_night(alice, "2026-11-01"))
+    for name, header in (("nights", "date,"), ("episodes", "night_date,")):
+        response = alice_client.get(f"/export/{name}.csv?{run._NO_NIGHTS}")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert text.startswith(header)
+        assert text.count("\r\n") == 1, text
