@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -90,6 +91,15 @@ class Habit:
     no_label: str  # e.g. "less or none"
     # True / False, or None when the night can't be classified (timing unknown).
     classify: Callable[[NightData], bool | None]
+
+    def __reduce__(self) -> tuple[Callable[[str], Habit], tuple[str]]:
+        """Pickled by key, so comparisons can be cached: classify is often a lambda.
+
+        Only the habits in HABITS can be, and they come back as those very objects.
+        """
+        if _HABITS_BY_KEY.get(self.key) is not self:
+            raise pickle.PicklingError(f"{self.key!r} is not one of HABITS")
+        return habit, (self.key,)
 
 
 @dataclass(frozen=True)
@@ -460,6 +470,14 @@ HABITS: list[Habit] = [
         lambda night: night.relaxed,
     ),
 ]
+
+
+_HABITS_BY_KEY = {h.key: h for h in HABITS}
+
+
+def habit(key: str) -> Habit:
+    """One of HABITS by its key."""
+    return _HABITS_BY_KEY[key]
 
 
 def rate_ratio(

@@ -18,6 +18,7 @@ import redis
 from django.core.cache import cache
 from django.test import override_settings
 
+from journal import stats
 from nightleg.settings import cache_from_url
 from tests.conftest import make_episode, make_night
 
@@ -74,7 +75,10 @@ def test_charts_are_cached_in_redis_and_shared(redis_url, alice, alice_client):
     # The CACHES entry exactly as settings.py makes it from REDIS_URL.
     with override_settings(CACHES={"default": cache_from_url(redis_url)}):
         first = alice_client.get("/reports/charts/cramps.svg?period=all")
-        keys = server.keys("*chart*")
+        keys = server.keys("*:chart:*")
+        # The weeks and comparisons it was drawn from, for the page's other charts.
+        (data_key,) = server.keys("*:chart-data:*")
+        data = cache.get(data_key.decode().split(":", 2)[2])
         # What another worker finds there is what it serves, without drawing again.
         cache.set(keys[0].decode().split(":", 2)[2], "<svg>drawn by another worker</svg>")
         second = alice_client.get("/reports/charts/cramps.svg?period=all")
@@ -83,3 +87,5 @@ def test_charts_are_cached_in_redis_and_shared(redis_url, alice, alice_client):
     assert first.content.startswith(b"<?xml")
     assert len(keys) == 1, "the chart was stored in Redis"
     assert second.content == b"<svg>drawn by another worker</svg>"
+    assert sum(w.cramps for w in data.weeks) == 1
+    assert data.comparisons[0].habit is stats.HABITS[0]  # habits come back by key

@@ -13,7 +13,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 
-from journal.models import CrampEpisode, Night
+from journal.models import CrampEpisode, Night, NightQuerySet
 from tests.conftest import make_episode, make_night, night_post
 
 URL = "/reports/"
@@ -267,6 +267,32 @@ def test_another_users_cached_chart_is_never_served(alice, bob, alice_client, bo
     # Not even when Bob asks for the version Alice's page links to.
     alices_link = _chart_links(alice_client)["cramps"]
     assert bob_client.get(alices_link).content == bobs
+
+
+def test_the_page_leaves_its_charts_the_data_they_are_drawn_from(alice, alice_client, monkeypatch):
+    _diary(alice, 30)
+    links = _chart_links(alice_client, "period=all")
+    reads = []
+    stats_data = NightQuerySet.stats_data
+    monkeypatch.setattr(NightQuerySet, "stats_data", lambda qs: reads.append(1) or stats_data(qs))
+
+    drawn = {name: alice_client.get(url).content for name, url in links.items()}
+    assert reads == []  # the four charts read no nights: the page just did
+    cache.clear()
+    for name, url in links.items():
+        assert alice_client.get(url).content == drawn[name]  # the same as drawn from scratch
+    assert reads == [1]  # and from scratch, the first chart reads them for all four
+
+
+def test_another_persons_chart_data_is_never_used(alice, bob, alice_client, bob_client):
+    _diary(alice, 30)
+    links = _chart_links(alice_client, "period=all")  # leaves Alice's chart data behind
+    bobs = {name: bob_client.get(url).content for name, url in links.items()}
+    assert b"No logged nights" in bobs["cramps"]
+    cache.clear()
+    for name, url in links.items():
+        assert bobs[name] == bob_client.get(f"/reports/charts/{name}.svg?period=all").content
+        assert bobs[name] != alice_client.get(url).content
 
 
 @pytest.mark.parametrize("nights", [30, 1500])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -215,6 +216,23 @@ def test_late_shares_leave_out_nights_whose_timing_is_unknown():
 
 
 # ---- Habits and their timing rules -----------------------------------------------------
+
+
+def test_comparisons_pickle_with_their_habits_by_key_so_they_can_be_cached():
+    nights = [NightData(date=day(i), cramps=i % 3, stretch_minutes=10 * (i % 2)) for i in range(40)]
+    comparisons = compare_habits(nights)
+
+    back = pickle.loads(pickle.dumps(comparisons))
+
+    assert back == comparisons
+    assert all(a.habit is b.habit for a, b in zip(back, comparisons, strict=True))
+    assert len({habit.key for habit in HABITS}) == len(HABITS)  # keys name one habit each
+
+
+def test_a_habit_outside_the_list_is_not_pickled_as_another():
+    stranger = dataclasses.replace(HABIT["water"], label="Water, counted differently")
+    with pytest.raises(pickle.PicklingError):
+        pickle.dumps(stranger)
 
 
 def test_habits_come_in_the_agreed_order():

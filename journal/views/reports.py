@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -24,12 +25,25 @@ from journal.models import Night
 CHART_CACHE_SECONDS = 7 * 24 * 3600  # the data version in the key makes stale hits impossible
 _VERSION = re.compile(r"[\w.-]{1,80}")  # what data_version() gives; anything else is ignored
 
-_Drawer = Callable[[Sequence[stats.NightData], dt.date, dt.date], bytes]
-CHARTS: dict[str, _Drawer] = {
-    "cramps": lambda nights, a, b: charts.cramps_chart(stats.weekly(nights, a, b)),
-    "severity": lambda nights, a, b: charts.severity_chart(stats.weekly(nights, a, b)),
-    "habits": lambda nights, a, b: charts.habits_chart(stats.weekly(nights, a, b)),
-    "forest": lambda nights, a, b: charts.forest_chart(stats.compare_habits(nights)),
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What all four charts of a period are drawn from: a few hundred weeks at most."""
+
+    weeks: list[stats.Week]
+    comparisons: list[stats.Comparison]
+
+    @classmethod
+    def of(cls, nights: Sequence[stats.NightData], start: dt.date, end: dt.date) -> ChartData:
+        return cls(stats.weekly(nights, start, end), stats.compare_habits(nights))
+
+
+CHARTS: dict[str, Callable[[ChartData], bytes]] = {
+    "cramps": lambda data: charts.cramps_chart(data.weeks),
+    "severity": lambda data: charts.severity_chart(data.weeks),
+    "habits": lambda data: charts.habits_chart(data.weeks),
+    "forest": lambda data: charts.forest_chart(data.comparisons),
 }
 
 
@@ -51,7 +65,7 @@ def cached_body(
     request: HttpRequest,
     template: str,
     period: tuple[dt.date, dt.date],
-    context: Callable[[], dict],
+    context: Callable[[str], dict],
 ) -> SafeString:
     """The statistics part of a page, rendered once per version of the person's data.
 
@@ -59,8 +73,9 @@ def cached_body(
     gives a new key and a stale page is never shown. The query string is part of the key
     because the body repeats what was asked for (the period and the before/after date);
     the dates are too, because "the last 12 weeks" move every day. ``context`` is only
-    called on a miss: a warm page does no statistics at all. The body's chart links
-    carry the version (``version`` in the template), so the charts need not work it out.
+    called on a miss, with the version: a warm page does no statistics at all. The
+    body's chart links carry the version (``version`` in the template), so the charts
+    need not work it out.
     """
     version = Night.objects.for_user(request.user).data_version()
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
@@ -69,15 +84,18 @@ def cached_body(
     body = cache.get(key)
     if body is None:
         # Without the request: no token, message or other per-request value can be kept.
-        body = render_to_string(template, context() | {"version": version})
+        body = render_to_string(template, context(version) | {"version": version})
         cache.set(key, body, CHART_CACHE_SECONDS)
     return mark_safe(body)  # our own template's output, safe when it was stored
 
 
-def _report_context(form: ReportForm, user) -> dict:
+def _report_context(form: ReportForm, user, version: str) -> dict:
     start, end = form.range
     nights = Night.objects.for_user(user).between(start, end).stats_data()
-    weeks = stats.weekly(nights, start, end)
+    data = ChartData.of(nights, start, end)
+    # The browser asks for the page's four charts next: they are drawn from this.
+    cache.set(_chart_data_key(user, start, end, version), data, CHART_CACHE_SECONDS)
+    weeks = data.weeks
     split = form.cleaned_data.get("split") if form.is_valid() else None
     # A split outside the period would compare all of it against nothing.
     split_outside = split is not None and not start < split <= end
@@ -89,7 +107,7 @@ def _report_context(form: ReportForm, user) -> dict:
         "days": (end - start).days + 1,
         "logged": len(nights),
         "weeks": weeks,
-        "comparisons": stats.compare_habits(nights),
+        "comparisons": data.comparisons,
         "before_after": stats.before_after(nights, split) if split and not split_outside else None,
         "split_outside": split_outside,
         "flags": stats.clinician_flags(nights, weeks),
@@ -106,13 +124,29 @@ def reports(request: HttpRequest) -> HttpResponse:
         request,
         "journal/_reports_body.html",
         form.range,
-        lambda: _report_context(form, request.user),
+        lambda version: _report_context(form, request.user, version),
     )
     return render(request, "journal/reports.html", {"form": form, "body": body})
 
 
 def _chart_key(user, name: str, start: dt.date, end: dt.date, version: str) -> str:
     return f"chart:{user.pk}:{name}:{start}:{end}:{version}"
+
+
+def _chart_data_key(user, start: dt.date, end: dt.date, version: str) -> str:
+    return f"chart-data:{user.pk}:{start}:{end}:{version}"
+
+
+def _chart_data(user, start: dt.date, end: dt.date, version: str) -> ChartData:
+    """The period's chart data for this version of the person's data: computed by the
+    reports page just before, or else here, once for all four charts."""
+    key = _chart_data_key(user, start, end, version)
+    data = cache.get(key)
+    if data is None:
+        nights = Night.objects.for_user(user).between(start, end).stats_data()
+        data = ChartData.of(nights, start, end)
+        cache.set(key, data, CHART_CACHE_SECONDS)
+    return data
 
 
 @login_required
@@ -133,10 +167,10 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     if _VERSION.fullmatch(asked):
         svg = cache.get(_chart_key(request.user, name, start, end, asked))
     if svg is None:
-        nights = Night.objects.for_user(request.user)
-        key = _chart_key(request.user, name, start, end, nights.data_version())
+        version = Night.objects.for_user(request.user).data_version()
+        key = _chart_key(request.user, name, start, end, version)
         svg = cache.get(key)
         if svg is None:
-            svg = CHARTS[name](nights.between(start, end).stats_data(), start, end)
+            svg = CHARTS[name](_chart_data(request.user, start, end, version))
             cache.set(key, svg, CHART_CACHE_SECONDS)
     return HttpResponse(svg, content_type="image/svg+xml")

@@ -54,7 +54,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         request,
         "journal/_summary_body.html",
         (start, end),
-        lambda: _summary_context(form, request.user),
+        lambda _version: _summary_context(form, request.user),
     )
     context = {
         "form": form,
