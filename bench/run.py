@@ -488,6 +488,16 @@ def _run(workdir: Path, *, smoke: bool, rounds: int, warmup: int) -> dict:
             url = urls[f"chart_{name}_{period}"]
             cases.append(page(f"chart_warm_{name}_{period}", url, warm=(url,)))
             cases.append(cold(f"chart_cold_{name}_{period}", url))
+    for name in CHART_NAMES:
+        # The first visit after logging a night: nothing cached for the new data version,
+        # the page drawn just before (untimed), then its chart. For comparison only.
+        cases.append(
+            Case(
+                f"info_chart_after_page_{name}_all",
+                run=lambda url=urls[f"chart_{name}_all"]: me.get(url),
+                prepare=lambda: (cache.clear(), me.get(urls["reports_all"])),
+            )
+        )
 
     print(f"Timing {len(cases)} cases: {warmup} warm-up rounds, then {rounds} rounds ...")
     run_rounds(cases, rounds=rounds, warmup=warmup)
@@ -553,6 +563,10 @@ def _results(cases, queries, memory, streamed, counts, sizes, smoke, rounds) -> 
             median["info_export_no_rows"] / median["floor_csv_writer"], 3
         ),
         "reports_all_cold_vs_login": round(median["info_reports_all_cold"] / base, 3),
+        "chart_after_page_all_vs_empty_figure": {
+            n: round(median[f"info_chart_after_page_{n}_all"] / median["floor_empty_figure"], 3)
+            for n in CHART_NAMES
+        },
         "least_possible": _least_possible(median),
     }
     for period in ("12", "all"):

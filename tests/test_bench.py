@@ -54,6 +54,7 @@ def test_every_page_chart_and_floor_is_timed(results):
             for p in PERIODS
         ),
         *(f"others_reports_{p}_{w}" for p in ("12", "all") for w in ("alone", "others")),
+        *(f"info_chart_after_page_{n}_all" for n in CHART_NAMES),
     }
     assert expected <= set(timings)
     for name, timing in timings.items():
