@@ -17,6 +17,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 
+from journal.models import NightQuerySet
 from tests.conftest import make_episode, make_night
 
 URL = "/summary/"
@@ -383,3 +384,17 @@ def test_queries_do_not_grow_with_nights(
         response = alice_client.get(URL + "?period=all")
     assert response.status_code == 200
     assert response.context["s"].logged > nights * 0.8
+
+
+def test_the_page_leaves_its_chart_the_weeks_it_is_drawn_from(diary, alice_client, monkeypatch):
+    page = alice_client.get(URL).content.decode()
+    src = html.unescape(re.search(r'src="(/reports/charts/cramps\.svg\?[^"]+)"', page).group(1))
+    reads = []
+    stats_data = NightQuerySet.stats_data
+    monkeypatch.setattr(NightQuerySet, "stats_data", lambda qs: reads.append(1) or stats_data(qs))
+
+    drawn = alice_client.get(src).content
+    assert reads == []  # the page had just read the nights
+    cache.clear()
+    assert alice_client.get(src).content == drawn  # the same as drawn from scratch
+    assert reads == [1]

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -26,24 +26,19 @@ CHART_CACHE_SECONDS = 7 * 24 * 3600  # the data version in the key makes stale h
 _VERSION = re.compile(r"[\w.-]{1,80}")  # what data_version() gives; anything else is ignored
 
 
-
-@dataclass(frozen=True)
-class ChartData:
-    """What all four charts of a period are drawn from: a few hundred weeks at most."""
-
-    weeks: list[stats.Week]
-    comparisons: list[stats.Comparison]
-
-    @classmethod
-    def of(cls, nights: Sequence[stats.NightData], start: dt.date, end: dt.date) -> ChartData:
-        return cls(stats.weekly(nights, start, end), stats.compare_habits(nights))
-
-
-CHARTS: dict[str, Callable[[ChartData], bytes]] = {
-    "cramps": lambda data: charts.cramps_chart(data.weeks),
-    "severity": lambda data: charts.severity_chart(data.weeks),
-    "habits": lambda data: charts.habits_chart(data.weeks),
-    "forest": lambda data: charts.forest_chart(data.comparisons),
+# What the charts are drawn from, by kind: the weekly charts share the weeks, the forest
+# plot has the habit comparisons. Both are small (a few hundred rows at most) and cached
+# by data version, so the four charts of a page read the nights at most twice, and not
+# at all after the page itself, which leaves both behind.
+_INPUTS: dict[str, Callable[[Sequence[stats.NightData], dt.date, dt.date], object]] = {
+    "weeks": stats.weekly,
+    "comparisons": lambda nights, _start, _end: stats.compare_habits(nights),
+}
+CHARTS: dict[str, tuple[str, Callable[[Any], bytes]]] = {
+    "cramps": ("weeks", charts.cramps_chart),
+    "severity": ("weeks", charts.severity_chart),
+    "habits": ("weeks", charts.habits_chart),
+    "forest": ("comparisons", charts.forest_chart),
 }
 
 
@@ -92,10 +87,8 @@ def cached_body(
 def _report_context(form: ReportForm, user, version: str) -> dict:
     start, end = form.range
     nights = Night.objects.for_user(user).between(start, end).stats_data()
-    data = ChartData.of(nights, start, end)
-    # The browser asks for the page's four charts next: they are drawn from this.
-    cache.set(_chart_data_key(user, start, end, version), data, CHART_CACHE_SECONDS)
-    weeks = data.weeks
+    weeks, comparisons = stats.weekly(nights, start, end), stats.compare_habits(nights)
+    leave_for_charts(user, (start, end), version, weeks=weeks, comparisons=comparisons)
     split = form.cleaned_data.get("split") if form.is_valid() else None
     # A split outside the period would compare all of it against nothing.
     split_outside = split is not None and not start < split <= end
@@ -107,7 +100,7 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
         "days": (end - start).days + 1,
         "logged": len(nights),
         "weeks": weeks,
-        "comparisons": data.comparisons,
+        "comparisons": comparisons,
         "before_after": stats.before_after(nights, split) if split and not split_outside else None,
         "split_outside": split_outside,
         "flags": stats.clinician_flags(nights, weeks),
@@ -133,20 +126,29 @@ def _chart_key(user, name: str, start: dt.date, end: dt.date, version: str) -> s
     return f"chart:{user.pk}:{name}:{start}:{end}:{version}"
 
 
-def _chart_data_key(user, start: dt.date, end: dt.date, version: str) -> str:
-    return f"chart-data:{user.pk}:{start}:{end}:{version}"
+def _input_key(user, kind: str, start: dt.date, end: dt.date, version: str) -> str:
+    return f"chart-{kind}:{user.pk}:{start}:{end}:{version}"
 
 
-def _chart_data(user, start: dt.date, end: dt.date, version: str) -> ChartData:
-    """The period's chart data for this version of the person's data: computed by the
-    reports page just before, or else here, once for all four charts."""
-    key = _chart_data_key(user, start, end, version)
-    data = cache.get(key)
-    if data is None:
+def leave_for_charts(user, period: tuple[dt.date, dt.date], version: str, **inputs: object) -> None:
+    """Keep what a page worked out (``weeks``, ``comparisons``) for the charts it links:
+    the browser asks for them next, and they need not read the nights again."""
+    start, end = period
+    keys = {_input_key(user, kind, start, end, version): value for kind, value in inputs.items()}
+    cache.set_many(keys, CHART_CACHE_SECONDS)
+
+
+def _chart_input(user, kind: str, start: dt.date, end: dt.date, version: str) -> Any:
+    """The weeks or the comparisons of the period, for this version of the person's
+    data: left by the reports page just before, or else worked out here and kept for
+    the page's other charts."""
+    key = _input_key(user, kind, start, end, version)
+    value = cache.get(key)
+    if value is None:
         nights = Night.objects.for_user(user).between(start, end).stats_data()
-        data = ChartData.of(nights, start, end)
-        cache.set(key, data, CHART_CACHE_SECONDS)
-    return data
+        value = _INPUTS[kind](nights, start, end)
+        cache.set(key, value, CHART_CACHE_SECONDS)
+    return value
 
 
 @login_required
@@ -171,6 +173,7 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         key = _chart_key(request.user, name, start, end, version)
         svg = cache.get(key)
         if svg is None:
-            svg = CHARTS[name](_chart_data(request.user, start, end, version))
+            kind, draw = CHARTS[name]
+            svg = draw(_chart_input(request.user, kind, start, end, version))
             cache.set(key, svg, CHART_CACHE_SECONDS)
     return HttpResponse(svg, content_type="image/svg+xml")

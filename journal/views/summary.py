@@ -13,12 +13,12 @@ from journal import stats
 from journal.dates import local_today
 from journal.forms import ReportForm
 from journal.models import CrampEpisode, Muscle, Night, Side
-from journal.views.reports import cached_body, report_form
+from journal.views.reports import cached_body, leave_for_charts, report_form
 
 SUMMARY_PERIOD = "4"  # weeks, unless the query string asks for another period
 
 
-def _summary_context(form: ReportForm, user) -> dict:
+def _summary_context(form: ReportForm, user, version: str) -> dict:
     start, end = form.range
     nights = Night.objects.for_user(user).between(start, end).stats_data()
     # One more query whatever the length of the diary: no per-night lookups.
@@ -33,6 +33,7 @@ def _summary_context(form: ReportForm, user) -> dict:
             durations.append(float(minutes))
     measures = stats.summary_measures(nights, durations, dict(locations), start, end)
     weeks = stats.weekly(nights, start, end)
+    leave_for_charts(user, (start, end), version, weeks=weeks)  # for the page's chart
     return {
         "form": form,
         "query": form.query(),
@@ -54,7 +55,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         request,
         "journal/_summary_body.html",
         (start, end),
-        lambda _version: _summary_context(form, request.user),
+        lambda version: _summary_context(form, request.user, version),
     )
     context = {
         "form": form,
