@@ -288,10 +288,24 @@ def _floor_csv(files: list[list[list[str]]]) -> Callable[[], int]:
     return write
 
 
+def _fetch_all(queries: list[tuple[str, tuple]]) -> Callable[[], int]:
+    """Run each query and fetch all its rows, through the app's database connection."""
+    from django.db import connection
+
+    def fetch() -> int:
+        rows = 0
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                rows += len(cursor.fetchall())
+        return rows
+
+    return fetch
+
+
 def _fetch_only(user) -> Callable[[], int]:
     """Both export queries run and every row fetched, with nothing formatted or written:
     what the export costs the database and its driver alone. For comparison only."""
-    from django.db import connection
     from django.db.models import Count, F, Max, Sum
 
     from journal import csvio
@@ -314,15 +328,7 @@ def _fetch_only(user) -> Callable[[], int]:
         .query.sql_with_params(),
     ]
 
-    def fetch() -> int:
-        rows = 0
-        with connection.cursor() as cursor:
-            for sql, params in queries:
-                cursor.execute(sql, params)
-                rows += len(cursor.fetchall())
-        return rows
-
-    return fetch
+    return _fetch_all(queries)
 
 
 def _read_rows(user) -> Callable[[], int]:
@@ -330,7 +336,6 @@ def _read_rows(user) -> Callable[[], int]:
     nights in date order from the (user, date) index with nothing summed up, and the
     episodes with their night's date. The least any export has to read; for comparison
     only."""
-    from django.db import connection
 
     from journal import csvio
     from journal.models import CrampEpisode, Night
@@ -345,15 +350,7 @@ def _read_rows(user) -> Callable[[], int]:
         .query.sql_with_params(),
     ]
 
-    def read() -> int:
-        rows = 0
-        with connection.cursor() as cursor:
-            for sql, params in queries:
-                cursor.execute(sql, params)
-                rows += len(cursor.fetchall())
-        return rows
-
-    return read
+    return _fetch_all(queries)
 
 
 def _memory(db: Path, usernames: list[str]) -> dict[str, dict]:

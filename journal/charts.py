@@ -154,6 +154,20 @@ def _empty_figure(message: str = EMPTY_MESSAGE) -> Figure:
     return fig
 
 
+def _figure_with_margins(
+    height: float, *, left: float, right: float, bottom: float, top: float
+) -> tuple[Figure, Axes]:
+    """A chart-wide figure this tall whose plot area leaves these margins, all in inches.
+
+    Fixed margins rather than a layout engine, which would draw the whole figure once
+    more only to measure it.
+    """
+    width = WEEKLY_FIGSIZE[0]
+    fig = Figure(figsize=(width, height))
+    rect = (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
+    return fig, fig.add_axes(rect)
+
+
 def _weekly_figure(
     weeks: Sequence[Week], legend_rows: int = 1, *, thin_note: bool = False
 ) -> tuple[Figure, Axes]:
@@ -163,16 +177,8 @@ def _weekly_figure(
     at the top, leaving the plot area alone.
     """
     top = _TOP + (legend_rows - 1 + int(thin_note)) * _LEGEND_ROW
-    width, height = WEEKLY_FIGSIZE[0], WEEKLY_FIGSIZE[1] + top - _TOP
-    fig = Figure(figsize=(width, height))
-    ax = fig.add_axes(
-        (
-            _LEFT / width,
-            _BOTTOM / height,
-            1 - (_LEFT + _RIGHT) / width,
-            1 - (_BOTTOM + top) / height,
-        )
-    )
+    height = WEEKLY_FIGSIZE[1] + top - _TOP
+    fig, ax = _figure_with_margins(height, left=_LEFT, right=_RIGHT, bottom=_BOTTOM, top=top)
     first, last = mdates.date2num(weeks[0].start), mdates.date2num(weeks[-1].start)
     ax.set_xlim(first - _HALF_WEEK, last + _HALF_WEEK)
     ax.xaxis_date()
@@ -509,16 +515,12 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
 
     n = len(comparisons)
     labels = [textwrap.fill(c.habit.label, 36) for c in comparisons]
-    width, height = WEEKLY_FIGSIZE[0], 1.3 + n * _ROW_HEIGHT
-    left = _label_inches(labels) + _FOREST_LABEL_PAD
-    fig = Figure(figsize=(width, height))
-    ax = fig.add_axes(
-        (
-            left / width,
-            _FOREST_BOTTOM / height,
-            1 - (left + _FOREST_RIGHT) / width,
-            1 - (_FOREST_BOTTOM + _FOREST_TOP) / height,
-        )
+    fig, ax = _figure_with_margins(
+        1.3 + n * _ROW_HEIGHT,
+        left=_label_inches(labels) + _FOREST_LABEL_PAD,
+        right=_FOREST_RIGHT,
+        bottom=_FOREST_BOTTOM,
+        top=_FOREST_TOP,
     )
     ax.set_xscale("log")
     xmin, xmax = _forest_limits(comparisons)
