@@ -459,11 +459,14 @@ def _draw_habits(weeks: Sequence[Week]) -> Figure:
 _ROW_HEIGHT = 0.5  # inches per habit
 # Fixed margins, in inches, around the plot area: room for the x tick labels and the
 # axis label below, the "fewer / more cramps" captions above and half a tick label on
-# the right. The left margin is as wide as the longest habit label (see _label_inches).
+# the right. The left margin is as wide as the longest habit label (see _label_inches),
+# but leaves the plot area at least _FOREST_MIN_PLOT wide, room for the axis label.
 _FOREST_RIGHT = 0.35
-_FOREST_BOTTOM = 0.7
+_FOREST_BOTTOM = 0.9
 _FOREST_TOP = 0.35
-_FOREST_LABEL_PAD = 0.15
+_FOREST_TICK_PAD = 9  # points between a habit label and the plot area: a marker at the
+_FOREST_LABEL_PAD = 0.1 + _FOREST_TICK_PAD / 72  # axis' edge must not touch its label
+_FOREST_MIN_PLOT = 4.0
 _FOREST_EDGES = (1 / 64, 64)  # anything beyond is drawn at the edge with an arrow
 
 
@@ -517,7 +520,10 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
     labels = [textwrap.fill(c.habit.label, 36) for c in comparisons]
     fig, ax = _figure_with_margins(
         1.3 + n * _ROW_HEIGHT,
-        left=_label_inches(labels) + _FOREST_LABEL_PAD,
+        left=min(
+            _label_inches(labels) + _FOREST_LABEL_PAD,
+            WEEKLY_FIGSIZE[0] - _FOREST_RIGHT - _FOREST_MIN_PLOT,
+        ),
         right=_FOREST_RIGHT,
         bottom=_FOREST_BOTTOM,
         top=_FOREST_TOP,
@@ -536,7 +542,7 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
     ax.axvline(1, color=GREY, linewidth=1.2, gid="no-difference")
 
     ax.set_yticks(range(n), labels)
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", length=0, pad=_FOREST_TICK_PAD)
 
     for row, c in enumerate(comparisons):
         if not _has_estimate(c):
@@ -572,6 +578,7 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
                     marker=arrow if clipped else "|",
                     markersize=8 if clipped else 10,
                     markeredgewidth=2,
+                    clip_on=False,  # whole even at the axis' edge
                 )
         # Filled only when the interval excludes 1; hollow for "no clear difference".
         color = {FEWER: GREEN, MORE: VERMILLION}.get(c.verdict, "white")
@@ -583,10 +590,12 @@ def _draw_forest(comparisons: Sequence[Comparison]) -> Figure:
             markersize=8,
             color=color,
             markeredgecolor=BLACK,
+            clip_on=False,
             gid=f"ratio-{c.habit.key}",
         )
 
-    ax.set_xlabel("Cramps per night with the habit ÷ without it (95% interval)")
+    # Two lines, so that it fits under the plot area however wide the habit labels are.
+    ax.set_xlabel("Cramps per night with the habit ÷ without it\n(95% interval)")
     kw = {"transform": ax.get_xaxis_transform(), "va": "bottom", "color": GREY, "fontsize": 10}
     ax.text(0.93, 1.0, "← fewer cramps", ha="right", **kw)
     ax.text(1.075, 1.0, "more cramps →", ha="left", **kw)

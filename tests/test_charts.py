@@ -480,6 +480,9 @@ LONG_LABELS = [
         "long", "Caffeine within six hours of bedtime, tea and cola included", 64, 9, 80, MORE
     ),
     a_comparison("few", "Electrolyte drink or supplement", None, None, None, NOT_ENOUGH),
+    # 35 characters on one line, pushing the plot area right; ratios at the axis' edges.
+    a_comparison("magnesium", "Magnesium supplement within 2 hours", 1 / 80, 1 / 90, 0.5, FEWER),
+    a_comparison("widest", "Stretched calves and hamstrings well", 100, 70, 200, MORE),
 ]
 
 
@@ -505,6 +508,9 @@ def test_every_text_of_the_forest_plot_is_inside_the_figure(comparisons):
         assert box.y1 <= fig.bbox.y1, text.get_text()
     # The habit labels end left of the plot area and the axis label sits below it.
     assert max(label.get_window_extent().x1 for label in labels) < ax.bbox.x0
+    # Nor does a ratio or an arrow at the axis' edge touch a label.
+    ends = [line.get_window_extent().x0 for line in ax.lines if line.get_gid() != "no-difference"]
+    assert max(label.get_window_extent().x1 for label in labels) < min(ends)
     assert ax.xaxis.label.get_window_extent().y1 < ax.bbox.y0
 
 
