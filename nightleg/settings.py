@@ -7,11 +7,14 @@ missing secret key is an error rather than a default. `make run` sets developmen
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -322,11 +325,28 @@ def cache_from_url(url: str) -> dict:
     )
 
 
+def code_version(base: Path) -> str:
+    """A short hash of everything that makes what the cache holds: the project's Python
+    code and templates, and the versions of Django and matplotlib.
+
+    The cache's keys start with it, so after an upgrade no worker reads pages, charts or
+    statistics that older code made (or pickled: they may not even load any more), and
+    during a rolling restart old and new workers keep apart. Old entries just expire.
+    """
+    digest = hashlib.sha256(f"{django.get_version()} {version('matplotlib')}".encode())
+    sources = (*base.glob("journal/**/*.py"), *base.glob("nightleg/**/*.py"))
+    for path in sorted((*sources, *base.glob("templates/**/*"))):
+        if path.is_file():
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # Charts are cached per person and per version of their data (see journal.views.reports).
 # Local memory (the default) is per process: fine for one server, but with several gunicorn
 # workers a shared Redis cache lets every worker reuse a chart drawn by another.
 _CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "locmem://"
-CACHES = {"default": cache_from_url(_CACHE_URL)}
+CACHES = {"default": cache_from_url(_CACHE_URL) | {"KEY_PREFIX": code_version(BASE_DIR)}}
 # Upper-case names show on DEBUG's error page, and these two may hold passwords.
 del _CACHE_URL, _DATABASE_URL
 

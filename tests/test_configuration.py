@@ -149,7 +149,7 @@ def test_a_redis_url_selects_djangos_redis_cache(variable):
 
 def test_a_redis_password_moves_into_the_options():
     url = "redis://:p%40ss@cache.internal:6379/2"
-    result = _read_settings("s.CACHES['default']", CACHE_URL=url)
+    result = _read_settings("s.cache_from_url(s.os.environ['CACHE_URL'])", CACHE_URL=url)
     assert result.stdout.strip() == str(
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -157,6 +157,31 @@ def test_a_redis_password_moves_into_the_options():
             "LOCATION": "redis://cache.internal:6379/2",
         }
     ), result.stderr
+    assert "p@ss" in _read_settings("s.CACHES['default']['OPTIONS']", CACHE_URL=url).stdout
+
+
+def test_the_caches_keys_start_with_the_code_version():
+    prefix = _read_settings("s.CACHES['default']['KEY_PREFIX']").stdout.strip()
+    assert prefix == nightleg_settings.code_version(ROOT)
+    assert re.fullmatch(r"[0-9a-f]{12}", prefix)
+
+
+def test_the_code_version_moves_with_the_code_and_templates_only(tmp_path):
+    (tmp_path / "journal" / "views").mkdir(parents=True)
+    (tmp_path / "templates" / "journal").mkdir(parents=True)
+    view, template = tmp_path / "journal/views/a.py", tmp_path / "templates/journal/a.html"
+    view.write_text("X = 1\n")
+    template.write_text("<p>{{ x }}</p>\n")
+    (tmp_path / "README.md").write_text("notes\n")
+    first = nightleg_settings.code_version(tmp_path)
+
+    (tmp_path / "README.md").write_text("other notes\n")
+    assert nightleg_settings.code_version(tmp_path) == first
+    template.write_text("<p>{{ y }}</p>\n")
+    second = nightleg_settings.code_version(tmp_path)
+    assert second != first
+    view.write_text("X = 2\n")
+    assert nightleg_settings.code_version(tmp_path) not in (first, second)
 
 
 def test_cache_url_wins_over_redis_url():
