@@ -400,10 +400,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"MISSED {len(missed)} target(s): {', '.join(missed)}")
         least = results["for_comparison"]["least_possible"]
         limits = {t["name"]: t["limit"] for t in results["targets"]}
-        out_of_reach = [n for n in missed if n in least and least[n] > limits[n]]
+        # A sum of medians is an estimate, not a bound: only a clear excess counts.
+        out_of_reach = [n for n in missed if n in least and least[n] > limits[n] * 1.1]
         if out_of_reach:
             print(
-                f"Out of reach in this run (the least possible is above the target): "
+                "Out of reach in this run (the least possible is over 1.1 times the target): "
                 f"{', '.join(out_of_reach)}"
             )
         return 1
@@ -618,15 +619,18 @@ def _results(cases, queries, memory, streamed, counts, sizes, smoke, rounds) -> 
 
 
 def _least_possible(median: dict[str, float]) -> dict[str, float]:
-    """Lower bounds, from this run's own timings, for the two targets set against a floor.
+    """Estimated floors, from this run's own timings, for the two targets set against a
+    floor: what those cases cost at the least with the app's requests as they are.
 
     A cold chart does everything its warm request does (session, data version, cache
     lookup, response) and then draws and saves a figure, which costs at least the empty
     figure: so it can't take less than warm + floor, i.e. warm / floor + 1 floors. The
     export reads its rows through the app's database connection (with the plainest
     queries) and writes them (the csv.writer floor itself): even if its two requests cost
-    nothing, it can't take less than (read + floor) / floor. When one of these is above
-    its target, no chart or export code can meet that target on this machine.
+    nothing, it can't take less than (read + floor) / floor. Each is a sum of medians of
+    cases timed apart, so an estimate rather than a strict bound. When one is well above
+    its target, drawing or exporting faster can't meet that target on this machine; a
+    cheaper request, or not drawing a cold chart at all, would be another question.
     """
     floor, csv_floor = median["floor_empty_figure"], median["floor_csv_writer"]
     least = {f"chart_cold_{n}_all": median[f"chart_warm_{n}_all"] / floor + 1 for n in CHART_NAMES}

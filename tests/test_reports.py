@@ -295,6 +295,17 @@ def test_another_persons_chart_data_is_never_used(alice, bob, alice_client, bob_
         assert bobs[name] != alice_client.get(url).content
 
 
+def test_chart_inputs_are_kept_per_person_even_under_the_same_data_version(alice, bob):
+    period, version = (dt.date(2026, 11, 1), LAST_NIGHT), "1-1-1795507200.000000-0-None"
+    reports_view = importlib.import_module("journal.views.reports")
+    reports_view.leave_for_charts(alice, period, version, weeks=["Alice's weeks"])
+
+    assert reports_view._chart_input(alice, "weeks", *period, version) == ["Alice's weeks"]
+    bobs = reports_view._chart_input(bob, "weeks", *period, version)
+    assert bobs != ["Alice's weeks"]
+    assert all(week.logged == 0 for week in bobs)
+
+
 @pytest.mark.parametrize("nights", [30, 1500])
 def test_queries_do_not_grow_with_nights(
     alice, alice_client, django_assert_max_num_queries, nights
