@@ -3,6 +3,7 @@ they replace: the same bytes for full weeks, thin weeks and weeks with nothing l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -31,22 +32,9 @@ TEMPLATE_LOOPS = {
 
 
 def week(start: dt.date, logged: int, **values) -> Week:
-    nothing = dict.fromkeys(
-        (
-            "cramps_per_night",
-            "cramp_free_share",
-            "mean_severity",
-            "worst_severity",
-            "stretch_share",
-            "late_caffeine_share",
-            "late_alcohol_share",
-            "mean_water",
-            "electrolytes_share",
-            "relaxation_share",
-        )
-    )
-    fields = {"start": start, "days_in_period": 7, "logged": logged, "cramps": 0, "cramp_nights": 0}
-    return Week(**(fields | nothing | values))
+    counts = {"start": start, "days_in_period": 7, "logged": logged, "cramps": 0, "cramp_nights": 0}
+    nothing = {f.name: None for f in dataclasses.fields(Week) if f.name not in counts}
+    return Week(**(counts | nothing | values))
 
 
 WEEKS = [
