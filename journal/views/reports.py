@@ -76,11 +76,12 @@ def cached_body(
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     start, end = period
     key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}"
-    body = cache.get(key)
-    if body is None:
+    body = cache.get_or_set(
+        key,
         # Without the request: no token, message or other per-request value can be kept.
-        body = render_to_string(template, context(version) | {"version": version})
-        cache.set(key, body, CHART_CACHE_SECONDS)
+        lambda: render_to_string(template, context(version) | {"version": version}),
+        CHART_CACHE_SECONDS,
+    )
     return mark_safe(body)  # our own template's output, safe when it was stored
 
 
@@ -142,13 +143,14 @@ def _chart_input(user, kind: str, start: dt.date, end: dt.date, version: str) ->
     """The weeks or the comparisons of the period, for this version of the person's
     data: left by the reports page just before, or else worked out here and kept for
     the page's other charts."""
-    key = _input_key(user, kind, start, end, version)
-    value = cache.get(key)
-    if value is None:
+
+    def work_out() -> Any:
         nights = Night.objects.for_user(user).between(start, end).stats_data()
-        value = _INPUTS[kind](nights, start, end)
-        cache.set(key, value, CHART_CACHE_SECONDS)
-    return value
+        return _INPUTS[kind](nights, start, end)
+
+    return cache.get_or_set(
+        _input_key(user, kind, start, end, version), work_out, CHART_CACHE_SECONDS
+    )
 
 
 @login_required
@@ -170,10 +172,10 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         svg = cache.get(_chart_key(request.user, name, start, end, asked))
     if svg is None:
         version = Night.objects.for_user(request.user).data_version()
-        key = _chart_key(request.user, name, start, end, version)
-        svg = cache.get(key)
-        if svg is None:
-            kind, draw = CHARTS[name]
-            svg = draw(_chart_input(request.user, kind, start, end, version))
-            cache.set(key, svg, CHART_CACHE_SECONDS)
+        kind, draw = CHARTS[name]
+        svg = cache.get_or_set(
+            _chart_key(request.user, name, start, end, version),
+            lambda: draw(_chart_input(request.user, kind, start, end, version)),
+            CHART_CACHE_SECONDS,
+        )
     return HttpResponse(svg, content_type="image/svg+xml")
