@@ -34,11 +34,12 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The suite (browser tests aside) again on a throwaway PostgreSQL server; needs the
-# server installed (Debian/Ubuntu: apt-get install postgresql).
+# The suite again on a throwaway PostgreSQL server, without the browser tests and the
+# simulations, which don't depend on the database; needs the server installed
+# (Debian/Ubuntu: apt-get install postgresql).
 .PHONY: test-postgres
 test-postgres: $(VENV)/.installed-test
-	scripts/with-postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/python -m pytest -m "not browser and not simulation" $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input

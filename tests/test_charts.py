@@ -121,7 +121,10 @@ def a_comparison(
     key: str, label: str, ratio: float | None, low: float | None, high: float | None, verdict: str
 ) -> Comparison:
     habit = Habit(key, label, "yes", "no", classify=lambda night: None)
-    return Comparison(habit, Group(20, 10), Group(20, 15), 0, ratio, low, high, verdict)
+    p = None if ratio is None else 0.01
+    return Comparison(
+        habit, Group(20, 10), Group(20, 15), 0, ratio, low, high, p, p, verdict=verdict
+    )
 
 
 COMPARISONS = [

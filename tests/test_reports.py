@@ -13,6 +13,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 
+from journal import stats
 from journal.models import CrampEpisode, Night, NightQuerySet
 from tests.conftest import make_episode, make_night, night_post
 
@@ -298,11 +299,12 @@ def test_another_persons_chart_data_is_never_used(alice, bob, alice_client, bob_
 def test_chart_inputs_are_kept_per_person_even_under_the_same_data_version(alice, bob):
     period, version = (dt.date(2026, 11, 1), LAST_NIGHT), "1-1-1795507200.000000-0-None"
     reports_view = importlib.import_module("journal.views.reports")
-    reports_view.leave_for_charts(alice, period, version, weeks=["Alice's weeks"])
+    (alices,) = stats.weekly([stats.NightData(date=LAST_NIGHT, cramps=3)], LAST_NIGHT, LAST_NIGHT)
+    reports_view.leave_for_charts(alice, period, version, weeks=[alices.as_plain()])
 
-    assert reports_view._chart_input(alice, "weeks", *period, version) == ["Alice's weeks"]
+    assert reports_view._chart_input(alice, "weeks", *period, version) == [alices]
     bobs = reports_view._chart_input(bob, "weeks", *period, version)
-    assert bobs != ["Alice's weeks"]
+    assert bobs != [alices]
     assert all(week.logged == 0 for week in bobs)
 
 

@@ -28,12 +28,22 @@ _VERSION = re.compile(r"[\w.-]{1,80}")  # what data_version() gives; anything el
 
 # What the charts are drawn from, by kind: the weekly charts share the weeks, the forest
 # plot has the habit comparisons. Both are small (a few hundred rows at most) and cached
-# by data version, so the four charts of a page read the nights at most twice, and not
-# at all after the page itself, which leaves both behind.
-_INPUTS: dict[str, Callable[[Sequence[stats.NightData], dt.date, dt.date], object]] = {
-    "weeks": stats.weekly,
-    "comparisons": lambda nights, _start, _end: stats.compare_habits(nights),
+# as plain data by data version, so the four charts of a page read the nights at most
+# twice, and not at all after the page itself, which leaves both behind.
+_INPUTS: dict[str, Callable[[Sequence[stats.NightData], dt.date, dt.date], list[dict]]] = {
+    "weeks": lambda nights, start, end: _plain(stats.weekly(nights, start, end)),
+    "comparisons": lambda nights, _start, _end: _plain(stats.compare_habits(nights)),
 }
+_FROM_PLAIN: dict[str, Callable[[dict], object]] = {
+    "weeks": lambda row: stats.Week(**row),
+    "comparisons": stats.Comparison.from_plain,
+}
+
+
+def _plain(rows: Sequence[stats.Week] | Sequence[stats.Comparison]) -> list[dict]:
+    return [row.as_plain() for row in rows]
+
+
 CHARTS: dict[str, tuple[str, Callable[[Any], bytes]]] = {
     "cramps": ("weeks", charts.cramps_chart),
     "severity": ("weeks", charts.severity_chart),
@@ -61,6 +71,7 @@ def cached_body(
     template: str,
     period: tuple[dt.date, dt.date],
     context: Callable[[str], dict],
+    also: str = "",
 ) -> SafeString:
     """The statistics part of a page, rendered once per version of the person's data.
 
@@ -70,12 +81,13 @@ def cached_body(
     the dates are too, because "the last 12 weeks" move every day. ``context`` is only
     called on a miss, with the version: a warm page does no statistics at all. The
     body's chart links carry the version (``version`` in the template), so the charts
-    need not work it out.
+    need not work it out. ``also`` is any other version the body depends on (the
+    summary's experiments).
     """
     version = Night.objects.for_user(request.user).data_version()
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     start, end = period
-    key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}"
+    key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}:{also}"
     body = cache.get_or_set(
         key,
         # Without the request: no token, message or other per-request value can be kept.
@@ -89,7 +101,9 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
     start, end = form.range
     nights = Night.objects.for_user(user).between(start, end).stats_data()
     weeks, comparisons = stats.weekly(nights, start, end), stats.compare_habits(nights)
-    leave_for_charts(user, (start, end), version, weeks=weeks, comparisons=comparisons)
+    leave_for_charts(
+        user, (start, end), version, weeks=_plain(weeks), comparisons=_plain(comparisons)
+    )
     split = form.cleaned_data.get("split") if form.is_valid() else None
     # A split outside the period would compare all of it against nothing.
     split_outside = split is not None and not start < split <= end
@@ -102,6 +116,9 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
         "logged": len(nights),
         "weeks": weeks,
         "comparisons": comparisons,
+        "tested": sum(c.p is not None for c in comparisons),
+        "trend": stats.cramp_trend(nights),
+        "gaps": stats.logging_gaps(nights, end),
         "before_after": stats.before_after(nights, split) if split and not split_outside else None,
         "split_outside": split_outside,
         "flags": stats.clinician_flags(nights, weeks),
@@ -132,25 +149,27 @@ def _input_key(user, kind: str, start: dt.date, end: dt.date, version: str) -> s
 
 
 def leave_for_charts(user, period: tuple[dt.date, dt.date], version: str, **inputs: object) -> None:
-    """Keep what a page worked out (``weeks``, ``comparisons``) for the charts it links:
-    the browser asks for them next, and they need not read the nights again."""
+    """Keep what a page worked out (``weeks``, ``comparisons``, as plain data) for the
+    charts it links: the browser asks for them next, and they need not read the nights
+    again."""
     start, end = period
     keys = {_input_key(user, kind, start, end, version): value for kind, value in inputs.items()}
     cache.set_many(keys, CHART_CACHE_SECONDS)
 
 
-def _chart_input(user, kind: str, start: dt.date, end: dt.date, version: str) -> Any:
+def _chart_input(user, kind: str, start: dt.date, end: dt.date, version: str) -> list:
     """The weeks or the comparisons of the period, for this version of the person's
     data: left by the reports page just before, or else worked out here and kept for
     the page's other charts."""
 
-    def work_out() -> Any:
+    def work_out() -> list[dict]:
         nights = Night.objects.for_user(user).between(start, end).stats_data()
         return _INPUTS[kind](nights, start, end)
 
-    return cache.get_or_set(
+    plain = cache.get_or_set(
         _input_key(user, kind, start, end, version), work_out, CHART_CACHE_SECONDS
     )
+    return [_FROM_PLAIN[kind](row) for row in plain]
 
 
 @login_required
