@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from journal.models import CrampEpisode, Night, Profile
+from journal.models import CrampEpisode, Experiment, Night, Profile
 
 
 class CrampEpisodeInline(admin.TabularInline):
@@ -24,3 +24,13 @@ class NightAdmin(admin.ModelAdmin):
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "display_name", "time_zone"]
     search_fields = ["user__username", "display_name"]
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    list_display = ["start", "user", "habit", "block_nights", "pairs", "stopped_after"]
+    list_filter = ["habit"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+    # The plan and its seed are the randomisation: changing them would break the analysis.
+    readonly_fields = ["habit", "own_label", "start", "block_nights", "pairs", "wash_in", "seed"]

@@ -16,15 +16,18 @@ from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
     EPISODE_FIELDS,
+    EXPERIMENT_NIGHT_FIELDS,
     MAX_DRINKS,
     MAX_GLASSES,
     MAX_MINUTES,
     MAX_SEVERITY,
     NIGHT_FIELDS,
     CrampEpisode,
+    Experiment,
     Night,
     Profile,
 )
+from journal.stats import experiments as planning
 
 MAX_EPISODES = 30
 # Counts that default to zero: left blank, they mean "none".
@@ -76,9 +79,15 @@ def _range_message(label: str, low: int, high: int, unit: str) -> dict[str, str]
 
 
 class NightForm(forms.ModelForm):
+    # Shown only on an experiment's nights (the page asks it in the experiment's words).
+    experiment_done = forms.NullBooleanField(
+        required=False,
+        widget=forms.RadioSelect(choices=[("true", "Yes"), ("false", "No")]),
+    )
+
     class Meta:
         model = Night
-        fields = list(NIGHT_FIELDS)
+        fields = [*NIGHT_FIELDS, *EXPERIMENT_NIGHT_FIELDS]
         labels = {
             "date": "Night of",
             "stretch_minutes": "Stretching (minutes)",
@@ -394,6 +403,13 @@ class ImportForm(forms.Form):
         "to its night by night_date. Leave it out to import nights only.",
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    experiments = forms.FileField(
+        label="Experiments file (optional)",
+        required=False,
+        help_text="nightleg-experiments.csv from the Export page: your planned experiments. "
+        "Their nights’ plans and answers come from the nights file.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
 
     def _text(self, name: str, read) -> str | None:
         upload = self.cleaned_data.get(name)
@@ -417,6 +433,9 @@ class ImportForm(forms.Form):
     def clean_episodes(self) -> str | None:
         return self._text("episodes", csvio.read_episodes)
 
+    def clean_experiments(self) -> str | None:
+        return self._text("experiments", csvio.read_experiments)
+
 
 class ConfirmImportForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
@@ -430,3 +449,161 @@ class ConfirmImportForm(forms.Form):
         initial=SKIP,
         required=False,
     )
+
+
+# ---- Experiments -------------------------------------------------------------------------
+MAX_DAYS_AHEAD = 14  # an experiment can be planned to start up to two weeks ahead
+MAX_WEEKS = planning.MAX_NIGHTS // 7
+
+
+def _nights(n: int) -> str:
+    return f"{n} night" if n == 1 else f"{n} nights"
+
+
+def _check_design(form: forms.ModelForm, data: dict) -> None:
+    """What the database's constraints on an experiment ask, as errors on the form."""
+    habit = data.get("habit")
+    if habit == planning.OWN and not data.get("own_label"):
+        form.add_error("own_label", "Give the thing you want to test a short name.")
+    elif habit and habit != planning.OWN:
+        data["own_label"] = ""
+    block, wash_in = data.get("block_nights"), data.get("wash_in")
+    if block and wash_in is not None and wash_in >= block:
+        form.add_error("wash_in", "Leave at least one night of each block to count.")
+
+
+class ExperimentForm(forms.ModelForm):
+    """A plan: what to test, in blocks of how many nights, for how long, from when.
+
+    The seed is drawn by the view when the plan is started, never taken from the form.
+    """
+
+    weeks = forms.IntegerField(
+        label="How long (weeks)",
+        min_value=1,
+        max_value=MAX_WEEKS,
+        widget=_number_input(1, MAX_WEEKS),
+        error_messages={
+            "min_value": f"Choose between 1 and {MAX_WEEKS} weeks.",
+            "max_value": f"Choose between 1 and {MAX_WEEKS} weeks.",
+            "required": "Choose how many weeks to run it for.",
+        },
+    )
+
+    class Meta:
+        model = Experiment
+        fields = ["habit", "own_label", "block_nights", "wash_in", "start"]
+        labels = {
+            "habit": "What to test",
+            "own_label": "Your own thing to test",
+            "block_nights": "Nights in a row of each kind",
+            "wash_in": "Nights left out at the start of each block",
+            "start": "First night",
+        }
+        help_texts = {
+            "own_label": "A short name, such as “magnesium tablet”. While the experiment runs, "
+            "the morning log asks whether you had it.",
+            "block_nights": "Shorter blocks give a surer answer in the same time, if the thing "
+            "you test works the same night.",
+            "wash_in": "For something that takes a night or two to work or wear off.",
+            "start": "Tonight, or up to two weeks ahead.",
+        }
+        widgets = {
+            "habit": forms.RadioSelect,
+            "block_nights": forms.Select(choices=[(n, _nights(n)) for n in planning.BLOCK_NIGHTS]),
+            "wash_in": forms.Select(
+                choices=[(n, _nights(n) if n else "None") for n in range(planning.MAX_WASH_IN + 1)]
+            ),
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user: User, tonight: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _without_constraint_queries(self)
+        self.user = user
+        self.tonight = tonight
+        self.fields["start"].widget.attrs.update(
+            min=tonight.isoformat(),
+            max=(tonight + dt.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
+        )
+        self.fields["own_label"].widget.attrs["maxlength"] = self.fields["own_label"].max_length
+
+    def clean_own_label(self) -> str:
+        return " ".join(self.cleaned_data.get("own_label", "").split())
+
+    def clean_start(self) -> dt.date:
+        start = self.cleaned_data["start"]
+        if start < self.tonight:
+            raise forms.ValidationError(
+                "An experiment starts tonight or later: nights already past weren’t planned."
+            )
+        if start > self.tonight + dt.timedelta(days=MAX_DAYS_AHEAD):
+            raise forms.ValidationError("Start within the next two weeks.")
+        return start
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _check_design(self, data)
+        block, weeks = data.get("block_nights"), data.get("weeks")
+        if block and weeks:
+            pairs = round(weeks * 7 / (2 * block))
+            if pairs < planning.MIN_PAIRS:
+                least = -(-planning.MIN_PAIRS * 2 * block // 7)
+                self.add_error(
+                    "weeks",
+                    f"With {_nights(block)} in a block, an experiment needs at least {least} "
+                    f"weeks: {planning.MIN_PAIRS} pairs of blocks are the fewest that can "
+                    "show a clear difference.",
+                )
+            elif pairs * 2 * block > planning.MAX_NIGHTS:
+                pairs -= 1
+            data["pairs"] = pairs
+        running = [e for e in Experiment.objects.for_user(self.user) if not e.is_over(self.tonight)]
+        if running:
+            raise forms.ValidationError(
+                f"“{running[0].option.label}” is still running. Finish or stop it before "
+                "starting another: one experiment at a time keeps each answer clear."
+            )
+        return data
+
+    def save(self, commit: bool = True) -> Experiment:
+        self.instance.pairs = self.cleaned_data["pairs"]
+        return super().save(commit=commit)
+
+
+class ImportedExperimentForm(forms.ModelForm):
+    """An experiment restored from an experiments file: its plan exactly as it was."""
+
+    class Meta:
+        model = Experiment
+        fields = [
+            "habit",
+            "own_label",
+            "start",
+            "block_nights",
+            "pairs",
+            "wash_in",
+            "seed",
+            "stopped_after",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _without_constraint_queries(self)
+        self.fields["wash_in"].required = False
+
+    def clean_own_label(self) -> str:
+        return " ".join(self.cleaned_data.get("own_label", "").split())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("wash_in") is None:
+            data["wash_in"] = 0
+        _check_design(self, data)
+        block, pairs, start = data.get("block_nights"), data.get("pairs"), data.get("start")
+        if block and pairs and pairs * 2 * block > planning.MAX_NIGHTS:
+            self.add_error("pairs", f"An experiment has at most {planning.MAX_NIGHTS} nights.")
+        stopped = data.get("stopped_after")
+        if stopped and start and stopped < start:
+            self.add_error("stopped_after", "An experiment can’t stop before its first night.")
+        return data

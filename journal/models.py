@@ -9,9 +9,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from journal.stats import NightData
+from journal.stats import experiments as planning
 
 # Limits shared by the database constraints and the forms.
 MAX_MINUTES = 600
@@ -19,6 +21,7 @@ MAX_DRINKS = 30
 MAX_GLASSES = 40
 MAX_SEVERITY = 10
 MAX_NOTES = 2000
+MAX_OWN_LABEL = 40
 # No diary goes back further; also keeps a mistyped year from making a 2,000-year report.
 EARLIEST_DATE = dt.date(1990, 1, 1)
 
@@ -100,6 +103,8 @@ HABIT_FIELDS = (
 )
 # What a person records about a night, in the order the form and the CSV files use.
 NIGHT_FIELDS = ("date", *HABIT_FIELDS, "sleep_quality", "notes")
+# Asked only on the nights of an experiment; last in the CSV files, added after the rest.
+EXPERIMENT_NIGHT_FIELDS = ("experiment_done",)
 EPISODE_FIELDS = ("at", "muscle", "side", "severity", "duration_minutes", "woke_me")
 
 
@@ -198,6 +203,7 @@ class NightQuerySet(models.QuerySet):
             "electrolytes",
             "relaxation_minutes",
             "sleep_quality",
+            "experiment_done",
             *stretches,
             *relaxations,
         )
@@ -215,6 +221,7 @@ class NightQuerySet(models.QuerySet):
             electrolytes,
             relaxation_minutes,
             sleep_quality,
+            experiment_done,
             *done,  # the stretches, then the relaxations, as flags
         ) in rows:
             cramps, severity_sum, severity_sq_sum, worst, longest, woke = per_night.get(
@@ -240,6 +247,7 @@ class NightQuerySet(models.QuerySet):
                     electrolytes=electrolytes,
                     relaxed=relaxation_minutes > 0 or any(done[len(stretches) :]),
                     sleep_quality=sleep_quality,
+                    experiment_done=experiment_done,
                 )
             )
         return nights
@@ -290,6 +298,8 @@ class Night(models.Model):
 
     sleep_quality = models.PositiveSmallIntegerField(choices=SleepQuality, null=True, blank=True)
     notes = models.TextField(blank=True, max_length=MAX_NOTES)
+    # On a night of an experiment: did the person do what it tests (whatever the plan)?
+    experiment_done = models.BooleanField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -387,3 +397,143 @@ class CrampEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_side_display()} {self.get_muscle_display().lower()}, {self.severity}/10"
+
+
+class ExperimentQuerySet(models.QuerySet):
+    def for_user(self, user) -> ExperimentQuerySet:
+        return self.filter(user=user)
+
+    def covering(self, date: dt.date) -> Experiment | None:
+        """The experiment that counts the night of ``date``, if any (one at a time)."""
+        return next((e for e in self if e.start <= date <= e.last_counted), None)
+
+    def plans(self) -> dict[dt.date, tuple[str, str]]:
+        """Each counted night of these experiments: (the experiment, "test" or "usual")."""
+        plans = {}
+        for experiment in self:
+            label = experiment.option.label
+            for night in experiment.design.schedule():
+                if night.date <= experiment.last_counted:
+                    plans[night.date] = (label, "test" if night.test else "usual")
+        return plans
+
+    def data_version(self) -> str:
+        """Changes whenever one of these experiments is added, stopped or deleted."""
+        agg = self.order_by().aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
+        last = agg["last"].timestamp() if agg["last"] else 0
+        return f"{agg['n']}-{agg['top']}-{last:.6f}"
+
+
+class Experiment(models.Model):
+    """A planned self-experiment: blocks of test and usual nights in a drawn order."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experiments"
+    )
+    habit = models.CharField(
+        "what to test",
+        max_length=20,
+        choices=planning.CHOICES,
+    )
+    own_label = models.CharField(
+        "your own thing to test",
+        max_length=MAX_OWN_LABEL,
+        blank=True,
+        help_text="A short name, such as “magnesium tablet”.",
+    )
+    start = models.DateField("first night")
+    block_nights = models.PositiveSmallIntegerField(
+        "nights in a block",
+        validators=_range(min(planning.BLOCK_NIGHTS), max(planning.BLOCK_NIGHTS)),
+    )
+    pairs = models.PositiveSmallIntegerField(
+        "pairs of blocks", validators=_range(planning.MIN_PAIRS, planning.MAX_NIGHTS // 2)
+    )
+    wash_in = models.PositiveSmallIntegerField(
+        "wash-in nights", default=0, validators=_range(0, planning.MAX_WASH_IN)
+    )
+    seed = models.PositiveBigIntegerField(help_text="The random draw’s seed.")
+    stopped_after = models.DateField(
+        null=True, blank=True, help_text="The last night counted, when stopped early."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExperimentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            _in_range("block_nights", min(planning.BLOCK_NIGHTS), max(planning.BLOCK_NIGHTS)),
+            _in_range("pairs", planning.MIN_PAIRS, planning.MAX_NIGHTS // 2),
+            _in_range("wash_in", 0, planning.MAX_WASH_IN),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(F("pairs") * F("block_nights") * 2, planning.MAX_NIGHTS),
+                name="%(class)s_at_most_max_nights",
+            ),
+            models.CheckConstraint(
+                condition=Q(wash_in__lt=F("block_nights")),
+                name="%(class)s_wash_in_within_block",
+            ),
+            models.CheckConstraint(
+                condition=Q(habit__in=list(planning.OPTIONS)), name="%(class)s_habit_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(habit=planning.OWN) & ~Q(own_label=""))
+                | (~Q(habit=planning.OWN) & Q(own_label="")),
+                name="%(class)s_own_label_only_for_own",
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_after__isnull=True) | Q(stopped_after__gte=F("start")),
+                name="%(class)s_stopped_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option.label}, from {self.start:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("journal:experiment", args=[self.pk])
+
+    @property
+    def option(self) -> planning.Option:
+        return planning.option(self.habit, self.own_label)
+
+    @property
+    def design(self) -> planning.Design:
+        return planning.Design(self.start, self.block_nights, self.pairs, self.wash_in, self.seed)
+
+    @property
+    def end(self) -> dt.date:
+        """The schedule's last night."""
+        return self.design.end
+
+    @property
+    def last_counted(self) -> dt.date:
+        """The last night that can count: the schedule's end, or where it was stopped."""
+        return self.stopped_after or self.end
+
+    def is_over(self, tonight: dt.date) -> bool:
+        """Finished or stopped by tonight: a new experiment may start."""
+        return self.stopped_after is not None or self.end < tonight
+
+    def logged_nights(self) -> list[planning.LoggedNight]:
+        """The experiment's nights in the diary, as plain data for the analysis."""
+        nights = (
+            Night.objects.for_user(self.user)
+            .between(self.start, self.last_counted)
+            .annotate(
+                n=Count("episodes"),
+                severity_sum=Sum("episodes__severity", default=0),
+                severity_sq_sum=Sum(F("episodes__severity") * F("episodes__severity"), default=0),
+            )
+            .order_by("date")
+            .values_list("date", "n", "severity_sum", "severity_sq_sum", "experiment_done")
+        )
+        return [planning.LoggedNight(*row) for row in nights]
+
+    def result(self, last_night: dt.date) -> planning.Result:
+        """The result so far (interim until the schedule is complete)."""
+        return planning.analyse(
+            self.design, self.logged_nights(), min(self.last_counted, last_night)
+        )

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from journal.models import CrampEpisode, Night, Profile
+from journal.models import CrampEpisode, Experiment, Night, Profile
 
 PASSWORD = "correct-horse-battery"
 
@@ -33,6 +33,17 @@ def make_episode(night: Night, **overrides) -> CrampEpisode:
     episode.full_clean()
     episode.save()
     return episode
+
+
+def make_experiment(user: User, start: dt.date | str = "2026-11-02", **overrides) -> Experiment:
+    """An experiment of 2-night blocks, 6 pairs (24 nights), with a fixed seed."""
+    if isinstance(start, str):
+        start = dt.date.fromisoformat(start)
+    fields = {"habit": "stretch", "block_nights": 2, "pairs": 6, "wash_in": 0, "seed": 20261102}
+    experiment = Experiment(user=user, start=start, **(fields | overrides))
+    experiment.full_clean()
+    experiment.save()
+    return experiment
 
 
 @pytest.fixture

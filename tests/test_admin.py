@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.conftest import make_episode, make_night
+from tests.conftest import make_episode, make_experiment, make_night
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +24,14 @@ def test_a_night_in_the_admin_shows_its_episodes(alice):
 
 def test_people_who_are_not_staff_cannot_open_the_admin(alice_client):
     assert alice_client.get("/admin/journal/night/").status_code == 302
+
+
+def test_an_experiments_plan_and_seed_cant_be_changed_in_the_admin(alice):
+    experiment = make_experiment(alice, "2026-11-02")
+    admin = User.objects.create_superuser("admin", "admin@example.com", "admin-password-1")
+    client = Client()
+    client.force_login(admin)
+    html = client.get(f"/admin/journal/experiment/{experiment.pk}/change/").content.decode()
+    assert str(experiment.seed) in html
+    assert 'name="seed"' not in html
+    assert 'name="stopped_after"' in html

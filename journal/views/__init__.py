@@ -1,5 +1,17 @@
 from journal.views.account import account, account_delete, account_download
-from journal.views.exports import export_episodes, export_nights, export_page
+from journal.views.experiments import (
+    experiment,
+    experiment_delete,
+    experiment_new,
+    experiment_stop,
+    experiments,
+)
+from journal.views.exports import (
+    export_episodes,
+    export_experiments,
+    export_nights,
+    export_page,
+)
 from journal.views.health import healthz
 from journal.views.imports import import_csv
 from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
@@ -12,7 +24,13 @@ __all__ = [
     "account_delete",
     "account_download",
     "chart",
+    "experiment",
+    "experiment_delete",
+    "experiment_new",
+    "experiment_stop",
+    "experiments",
     "export_episodes",
+    "export_experiments",
     "export_nights",
     "export_page",
     "healthz",

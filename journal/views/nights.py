@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from journal.dates import last_night, latest_loggable_night
+from journal.dates import last_night, latest_loggable_night, local_today
 from journal.forms import EpisodeFormSet, NightForm
-from journal.models import HABIT_FIELDS, Night
+from journal.models import HABIT_FIELDS, Experiment, Night
 
 NIGHTS_PER_PAGE = 30
 # What the history table shows: reading only these keeps a page of nights cheap.
@@ -57,7 +57,34 @@ def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
 
 
 def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> HttpResponse:
-    return render(request, template, {"form": form, "formset": formset, **extra})
+    """The night form, with the experiment's question when the night is one of its own."""
+    experiments = Experiment.objects.for_user(request.user)
+    date = form.instance.date if form.instance.pk else _date_of(form)
+    experiment = experiments.covering(date) if date else None
+    context = {"form": form, "formset": formset, **extra}
+    if experiment:
+        field = form.fields["experiment_done"]
+        context |= {
+            "experiment": experiment,
+            "planned": experiment.design.night(date),
+            "answer": field.to_python(form["experiment_done"].value()),
+        }
+    if extra.get("creating"):
+        tonight = local_today(request.profile.tzinfo)
+        if running := experiments.covering(tonight):
+            context |= {"tonight_experiment": running, "tonight": running.design.night(tonight)}
+    return render(request, template, context)
+
+
+def _date_of(form: NightForm) -> dt.date | None:
+    """The date the form is for: what was posted, else its initial value."""
+    value = form["date"].value()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
@@ -154,4 +181,11 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def routine(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/routine.html")
+    tonight = local_today(request.profile.tzinfo)
+    experiment = Experiment.objects.for_user(request.user).covering(tonight)
+    context = (
+        {"experiment": experiment, "planned": experiment.design.night(tonight)}
+        if experiment
+        else {}
+    )
+    return render(request, "journal/routine.html", context)

@@ -19,9 +19,9 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from journal.dates import last_night
-from journal.models import Night
+from journal.models import Experiment, Night
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, make_episode, make_night
+from tests.conftest import PASSWORD, make_episode, make_experiment, make_night
 
 # One unbroken "word" is the worst case for wrapping: a pasted link, say.
 LONG_NOTE = (
@@ -239,6 +239,69 @@ def _summary(page: Page, user: User) -> None:
     _six_varied_weeks(user)
     page.goto("/summary/")
     _charts_all_load(page)
+
+
+@_page("experiments, none yet")
+def _experiments_empty(page: Page, user: User) -> None:
+    page.goto("/experiments/")
+
+
+def _an_experiment_under_way(user: User) -> Experiment:
+    """A magnesium experiment halfway through, its nights logged and most answered."""
+    start = _last_night(user) - dt.timedelta(days=15)
+    experiment = make_experiment(
+        user, start, habit="own", own_label="magnesium tablet", block_nights=4, wash_in=1
+    )
+    for planned in experiment.design.schedule()[:16]:
+        if planned.number != 7:  # one night not logged
+            night = make_night(user, planned.date, experiment_done=planned.test or None)
+            for _ in range(0 if planned.test else 2):
+                make_episode(night)
+    return experiment
+
+
+@_page("experiments, one running and one past")
+def _experiments(page: Page, user: User) -> None:
+    make_experiment(user, _last_night(user) - dt.timedelta(days=120), habit="electrolytes")
+    _an_experiment_under_way(user)
+    page.goto("/experiments/")
+
+
+@_page("plan an experiment")
+def _experiment_new(page: Page, user: User) -> None:
+    page.goto("/experiments/new/?habit=stretch")
+    expect(page.locator("#plan-preview")).to_be_visible()
+
+
+@_page("plan an experiment with an error")
+def _experiment_new_error(page: Page, user: User) -> None:
+    page.goto("/experiments/new/")
+    page.get_by_label("Something of your own").check()
+    page.get_by_role("button", name="Start the experiment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was started")
+
+
+@_page("an experiment under way")
+def _experiment(page: Page, user: User) -> None:
+    page.goto(_an_experiment_under_way(user).get_absolute_url())
+    expect(page.locator("#schedule")).to_be_visible()
+
+
+@_page("stop an experiment")
+def _experiment_stop(page: Page, user: User) -> None:
+    page.goto(f"{_an_experiment_under_way(user).get_absolute_url()}stop/")
+
+
+@_page("delete an experiment")
+def _experiment_delete(page: Page, user: User) -> None:
+    page.goto(f"{_an_experiment_under_way(user).get_absolute_url()}delete/")
+
+
+@_page("morning log during an experiment")
+def _morning_log_experiment(page: Page, user: User) -> None:
+    _an_experiment_under_way(user)
+    page.goto("/nights/new/")
+    expect(page.locator("#experiment-question")).to_be_visible()
 
 
 @_page("export")
