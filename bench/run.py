@@ -309,10 +309,9 @@ def _fetch_only(user) -> Callable[[], int]:
     from django.db.models import Count, F, Max, Sum
 
     from journal import csvio
-    from journal.models import CrampEpisode, Night
+    from journal.models import NIGHT_FIELDS, CrampEpisode, Night
 
     nights = Night.objects.for_user(user)
-    fields = [c for c in csvio.NIGHT_COLUMNS if c not in csvio.NIGHT_SUMMARY_COLUMNS]
     queries = [
         nights.order_by("date")
         .annotate(
@@ -320,7 +319,7 @@ def _fetch_only(user) -> Callable[[], int]:
             worst_severity=Max("episodes__severity"),
             cramp_minutes=Sum("episodes__duration_minutes"),
         )
-        .values_list(*fields, *csvio.NIGHT_SUMMARY_COLUMNS)
+        .values_list(*NIGHT_FIELDS, *csvio.NIGHT_SUMMARY_COLUMNS, "experiment_done")
         .query.sql_with_params(),
         CrampEpisode.objects.filter(night__in=nights)
         .order_by("night__date", F("at").asc(nulls_last=True), "id")
@@ -341,9 +340,8 @@ def _read_rows(user) -> Callable[[], int]:
     from journal.models import CrampEpisode, Night
 
     nights = Night.objects.for_user(user)
-    fields = [c for c in csvio.NIGHT_COLUMNS if c not in csvio.NIGHT_SUMMARY_COLUMNS]
     queries = [
-        nights.order_by("date").values_list(*fields).query.sql_with_params(),
+        nights.order_by("date").values_list(*csvio.NIGHT_INPUTS).query.sql_with_params(),
         CrampEpisode.objects.filter(night__user=user)
         .order_by()
         .values_list("night__date", *csvio.EPISODE_COLUMNS[1:])

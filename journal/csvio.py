@@ -20,18 +20,60 @@ from itertools import chain
 from django.db import models
 from django.db.models import Count, F, Max, QuerySet, Sum
 
-from journal.models import EPISODE_FIELDS, NIGHT_FIELDS, CrampEpisode, Night
+from journal.models import EPISODE_FIELDS, NIGHT_FIELDS, CrampEpisode, Experiment, Night
 
 # The files' columns, in order. Spreadsheets, scripts and import rely on these names and
 # this order: add new columns at the end, never rename or reorder.
 NIGHT_SUMMARY_COLUMNS = ("cramp_count", "worst_severity", "cramp_minutes")
-NIGHT_COLUMNS = (*NIGHT_FIELDS, *NIGHT_SUMMARY_COLUMNS)
+# The experiment a night belongs to, its plan that night ("test" or "usual"), and the
+# answer to the experiment's question (did the person do the thing tested?).
+NIGHT_EXPERIMENT_COLUMNS = ("experiment", "experiment_plan", "experiment_done")
+NIGHT_COLUMNS = (*NIGHT_FIELDS, *NIGHT_SUMMARY_COLUMNS, *NIGHT_EXPERIMENT_COLUMNS)
+# What import reads from a nights file (the rest is worked out from it again). Files
+# exported before experiments existed have no experiment_done: it may be missing.
+NIGHT_INPUTS = (*NIGHT_FIELDS, "experiment_done")
+OPTIONAL_NIGHT_INPUTS = ("experiment_done",)
 EPISODE_COLUMNS = ("night_date", *EPISODE_FIELDS)
+# One row per experiment: its plan, which re-derives its schedule, then its result.
+EXPERIMENT_INPUTS = (
+    "first_night",
+    "habit",
+    "own_label",
+    "block_nights",
+    "pairs",
+    "wash_in_nights",
+    "seed",
+    "stopped_after",
+)
+EXPERIMENT_RESULT_COLUMNS = (
+    "last_night",
+    "test_nights",
+    "usual_nights",
+    "test_cramps_per_night",
+    "usual_cramps_per_night",
+    "rate_ratio",
+    "ratio_low",
+    "ratio_high",
+    "p_value",
+    "verdict",
+    "nights_followed",
+    "nights_answered",
+)
+EXPERIMENT_COLUMNS = (*EXPERIMENT_INPUTS, *EXPERIMENT_RESULT_COLUMNS)
+# The experiments file's columns named as the model's fields where they differ.
+_EXPERIMENT_FIELDS = {"first_night": "start", "wash_in_nights": "wash_in"}
 BOOLEAN_COLUMNS = frozenset(
     field.name
     for model in (Night, CrampEpisode)
     for field in model._meta.concrete_fields
     if isinstance(field, models.BooleanField)
+)
+# Yes/no columns where an empty cell means "not answered" rather than no.
+_UNKNOWN_IF_BLANK = frozenset(
+    field.name
+    for model in (Night, CrampEpisode)
+    for field in model._meta.concrete_fields
+    if isinstance(field, models.BooleanField) and field.null
 )
 
 BOM = "\ufeff"
@@ -139,6 +181,7 @@ def _cell_writer(model: type[models.Model], column: str) -> Callable[[object], s
 
 _NIGHT_CELLS = [_cell_writer(Night, c) for c in NIGHT_FIELDS] + [_integer_cell, _integer_cell]
 _EPISODE_CELLS = [_date_cell] + [_cell_writer(CrampEpisode, c) for c in EPISODE_FIELDS]
+_FIELDS = len(NIGHT_FIELDS)
 
 
 def _cramp_minutes(minutes: object, cramp_count: object) -> object:
@@ -148,11 +191,17 @@ def _cramp_minutes(minutes: object, cramp_count: object) -> object:
     return safe_cell(Decimal(str(minutes)).quantize(_TENTH))
 
 
-def _night_cells(rows: Iterable[Sequence[object]]) -> Iterator[list[str]]:
-    """Rows of values in NIGHT_COLUMNS order as cells."""
+# A night's experiment and its plan that night, by date (Experiment.objects.plans()).
+Plans = Mapping[dt.date, tuple[str, str]]
+
+
+def _night_cells(rows: Iterable[Sequence[object]], plans: Plans) -> Iterator[list[str]]:
+    """Rows of values (NIGHT_FIELDS, the summary's three, experiment_done) as cells."""
     for row in rows:
-        cells = [cell(value) for cell, value in zip(_NIGHT_CELLS, row, strict=False)]
-        cells.append(_cramp_minutes(row[-1], row[-3]))
+        cells = [cell(value) for cell, value in zip(_NIGHT_CELLS, row[: _FIELDS + 2], strict=True)]
+        cells.append(_cramp_minutes(row[_FIELDS + 2], row[_FIELDS]))
+        label, plan = plans.get(row[0], ("", ""))
+        cells += [safe_cell(label), plan, _boolean_cell(row[_FIELDS + 3])]
         yield cells
 
 
@@ -162,10 +211,14 @@ def _episode_cells(rows: Iterable[Sequence[object]]) -> Iterator[list[str]]:
         yield [cell(value) for cell, value in zip(_EPISODE_CELLS, row, strict=True)]
 
 
-def night_rows(nights: Iterable[Mapping[str, object]]) -> Iterator[list[str]]:
-    """The header, then one row per night (mappings with a key for every column)."""
+def night_rows(
+    nights: Iterable[Mapping[str, object]], plans: Plans | None = None
+) -> Iterator[list[str]]:
+    """The header, then one row per night (mappings with a key for every column but the
+    experiment's name and plan, which come from ``plans``)."""
+    columns = [c for c in NIGHT_COLUMNS if c not in ("experiment", "experiment_plan")]
     yield list(NIGHT_COLUMNS)
-    yield from _night_cells([night[c] for c in NIGHT_COLUMNS] for night in nights)
+    yield from _night_cells(([night[c] for c in columns] for night in nights), plans or {})
 
 
 def episode_rows(episodes: Iterable[Mapping[str, object]]) -> Iterator[list[str]]:
@@ -195,12 +248,12 @@ def write_csv(rows: Iterable[Sequence[str]]) -> Iterator[str]:
 CHUNK_SIZE = 500
 
 
-def nights_csv(nights: QuerySet) -> Iterator[str]:
+def nights_csv(nights: QuerySet, plans: Plans | None = None) -> Iterator[str]:
     """The nights file for these nights (one person's), oldest first, in one query.
 
+    ``plans`` gives the experiment and plan of each of the person's experiment nights.
     Lazy: the query runs as the text is read, so a response can stream it.
     """
-    fields = [c for c in NIGHT_COLUMNS if c not in NIGHT_SUMMARY_COLUMNS]
     values = (
         nights.order_by("date")
         .annotate(
@@ -208,9 +261,9 @@ def nights_csv(nights: QuerySet) -> Iterator[str]:
             worst_severity=Max("episodes__severity"),
             cramp_minutes=Sum("episodes__duration_minutes"),
         )
-        .values_list(*fields, *NIGHT_SUMMARY_COLUMNS)
+        .values_list(*NIGHT_FIELDS, *NIGHT_SUMMARY_COLUMNS, "experiment_done")
     )
-    rows = _night_cells(values.iterator(chunk_size=CHUNK_SIZE))
+    rows = _night_cells(values.iterator(chunk_size=CHUNK_SIZE), plans or {})
     return write_csv(chain([list(NIGHT_COLUMNS)], rows))
 
 
@@ -222,6 +275,40 @@ def episodes_csv(nights: QuerySet) -> Iterator[str]:
     )
     rows = _episode_cells(values.iterator(chunk_size=CHUNK_SIZE))
     return write_csv(chain([list(EPISODE_COLUMNS)], rows))
+
+
+def experiments_csv(experiments: Iterable[Experiment], last_night: dt.date) -> Iterator[str]:
+    """The experiments file: each experiment's plan, then its result by plan so far."""
+
+    def row(experiment: Experiment) -> list[str]:
+        result = experiment.result(last_night)
+        plan = result.by_plan
+        values = [
+            experiment.start,
+            experiment.habit,
+            experiment.own_label,
+            experiment.block_nights,
+            experiment.pairs,
+            experiment.wash_in,
+            experiment.seed,
+            experiment.stopped_after,
+            experiment.end,
+            result.test.nights,
+            result.usual.nights,
+            *(_rounded(v) for v in (result.test.cramps_per_night, result.usual.cramps_per_night)),
+            *(_rounded(v) for v in (plan.ratio, plan.low, plan.high, plan.p)),
+            plan.verdict,
+            result.followed,
+            result.answered,
+        ]
+        return [safe_cell(value) for value in values]
+
+    ordered = sorted(experiments, key=lambda e: e.start)
+    return write_csv(chain([list(EXPERIMENT_COLUMNS)], map(row, ordered)))
+
+
+def _rounded(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(f"{value:.4f}").normalize()
 
 
 # --- Import -----------------------------------------------------------------------
@@ -290,7 +377,7 @@ class Record:
     problems: dict[str, str] = field(default_factory=dict)
 
 
-def _header(reader, columns: Sequence[str], kind: str) -> list[str]:
+def _header(reader, columns: Sequence[str], kind: str, optional: Sequence[str] = ()) -> list[str]:
     try:
         first = next(reader)
     except StopIteration:
@@ -304,8 +391,8 @@ def _header(reader, columns: Sequence[str], kind: str) -> list[str]:
     duplicated = sorted({n for n in names if n and names.count(n) > 1})
     if duplicated:
         raise CsvError(f"The header names these columns twice: {', '.join(duplicated)}.")
-    missing = [c for c in columns if c not in names]
-    if set(missing) == set(columns):
+    missing = [c for c in columns if c not in names and c not in optional]
+    if set(missing) == set(columns) - set(optional):
         other = "nights" if "date" in names else "cramps" if "night_date" in names else None
         raise CsvError(
             f"This looks like a {other} file, not a {kind} file."
@@ -318,8 +405,11 @@ def _header(reader, columns: Sequence[str], kind: str) -> list[str]:
     return names
 
 
+_FIRST_COLUMNS = {"nights": "date", "cramps": "night_date", "experiments": "first_night"}
+
+
 def _records(
-    text: str, columns: Sequence[str], kind: str
+    text: str, columns: Sequence[str], kind: str, optional: Sequence[str] = ()
 ) -> Iterator[tuple[int, dict[str, str], str | None]]:
     """(line, values by column, problem with the row's shape) for each non-blank row.
 
@@ -328,7 +418,7 @@ def _records(
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        names = _header(reader, columns, kind)
+        names = _header(reader, columns, kind, optional)
         end = reader.line_num
         for cells in reader:
             line, end = end + 1, reader.line_num
@@ -349,7 +439,9 @@ def _record(line: int, values: dict[str, str], problem: str | None, date_column:
     if problem:
         record.problems["row"] = problem
     for column, text in values.items():
-        if column in BOOLEAN_COLUMNS:
+        if column in _UNKNOWN_IF_BLANK and not text.strip():
+            record.data[column] = ""
+        elif column in BOOLEAN_COLUMNS:
             try:
                 record.data[column] = "true" if parse_bool(text) else "false"
             except ValueError:
@@ -376,11 +468,10 @@ def _record(line: int, values: dict[str, str], problem: str | None, date_column:
 
 
 def read_nights(text: str) -> list[Record]:
-    """Rows of a nights file as NightForm data (the summary columns are left out)."""
-    inputs = [c for c in NIGHT_COLUMNS if c not in NIGHT_SUMMARY_COLUMNS]
+    """Rows of a nights file as NightForm data (the columns worked out again are left out)."""
     return [
         _record(line, values, problem, "date")
-        for line, values, problem in _records(text, inputs, "nights")
+        for line, values, problem in _records(text, NIGHT_INPUTS, "nights", OPTIONAL_NIGHT_INPUTS)
     ]
 
 
@@ -390,5 +481,15 @@ def read_episodes(text: str) -> list[Record]:
     for line, values, problem in _records(text, EPISODE_COLUMNS, "cramps"):
         record = _record(line, values, problem, "night_date")
         record.data.pop("night_date")
+        records.append(record)
+    return records
+
+
+def read_experiments(text: str) -> list[Record]:
+    """Rows of an experiments file as form data for its plan (the result is left out)."""
+    records = []
+    for line, values, problem in _records(text, EXPERIMENT_INPUTS, "experiments"):
+        record = _record(line, values, problem, "first_night")
+        record.data = {_EXPERIMENT_FIELDS.get(c, c): v for c, v in record.data.items()}
         records.append(record)
     return records

@@ -16,8 +16,14 @@ from django.db import transaction
 from django.utils.html import strip_tags
 
 from journal import csvio
-from journal.forms import MAX_EPISODES, REPLACE, EpisodeForm, NightForm
-from journal.models import CrampEpisode, Night
+from journal.forms import (
+    MAX_EPISODES,
+    REPLACE,
+    EpisodeForm,
+    ImportedExperimentForm,
+    NightForm,
+)
+from journal.models import CrampEpisode, Experiment, Night
 
 
 @dataclass
@@ -35,6 +41,8 @@ class Plan:
     has_episodes_file: bool
     nights: list[NightForm] = field(default_factory=list)
     episodes: list[tuple[dt.date, EpisodeForm]] = field(default_factory=list)
+    experiments: list[ImportedExperimentForm] = field(default_factory=list)  # new ones
+    known_experiments: int = 0  # in the file and already in the journal: left as they are
     bad_rows: list[BadRow] = field(default_factory=list)
 
     @property
@@ -44,7 +52,7 @@ class Plan:
 
     @property
     def ready(self) -> bool:
-        return not self.bad_rows and bool(self.nights or self.episodes)
+        return not self.bad_rows and bool(self.nights or self.episodes or self.experiments)
 
     def counts(self) -> dict[str, int]:
         old = self.journal
@@ -67,7 +75,40 @@ def _problems(record_problems: dict[str, str], form: forms.Form) -> list[str]:
     return problems
 
 
-def plan(user, tz, nights_text: str, episodes_text: str | None) -> Plan:
+def _plan_experiments(plan: Plan, user, text: str) -> None:
+    """Check the experiments file's rows: each a valid plan, none overlapping another.
+
+    An experiment already in the journal (the same thing tested, first night and seed)
+    is left as it is.
+    """
+    journal = list(Experiment.objects.for_user(user))
+    known = {(e.habit, e.own_label, e.start, e.seed) for e in journal}
+    taken = [(e.start, e.last_counted, "your journal") for e in journal]
+    for record in csvio.read_experiments(text):
+        form = ImportedExperimentForm(record.data, instance=Experiment(user=user))
+        problems = _problems(record.problems, form)
+        if not problems:
+            new = form.save(commit=False)
+            if (new.habit, new.own_label, new.start, new.seed) in known:
+                plan.known_experiments += 1
+                continue
+            for first, last, where in taken:
+                if new.start <= last and first <= new.last_counted:
+                    problems.append(
+                        f"first_night: its nights overlap an experiment in {where} "
+                        f"({first} to {last}); experiments run one at a time."
+                    )
+                    break
+        if problems:
+            plan.bad_rows.append(BadRow("experiments", record.line, problems))
+        else:
+            plan.experiments.append(form)
+            taken.append((new.start, new.last_counted, f"this file (line {record.line})"))
+
+
+def plan(
+    user, tz, nights_text: str, episodes_text: str | None, experiments_text: str | None = None
+) -> Plan:
     nights = csvio.read_nights(nights_text)
     episodes = csvio.read_episodes(episodes_text) if episodes_text else []
     dates = [r.date for r in (*nights, *episodes) if r.date]
@@ -120,6 +161,8 @@ def plan(user, tz, nights_text: str, episodes_text: str | None) -> Plan:
             plan.bad_rows.append(BadRow("episodes", record.line, problems))
         else:
             plan.episodes.append((date, form))
+    if experiments_text:
+        _plan_experiments(plan, user, experiments_text)
     return plan
 
 
@@ -148,10 +191,14 @@ def apply(plan: Plan, user, mode: str) -> str:
                 episode.night = targets[date]
                 episodes.append(episode)
         CrampEpisode.objects.bulk_create(episodes)
+        experiments = [form.save(commit=False) for form in plan.experiments]
+        Experiment.objects.bulk_create(experiments)
 
     counts = plan.counts()
     summary = f"Imported {_plural(counts['new_nights'], 'night')}"
     summary += f" and {_plural(counts['new_cramps'], 'cramp')}."
+    if experiments:
+        summary += f" Restored {_plural(len(experiments), 'experiment')}."
     if existing and mode == REPLACE:
         summary += f" Replaced {_plural(len(existing), 'night')} already in your journal."
     elif existing:

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from journal.models import CrampEpisode, Night, Profile
-from tests.conftest import PASSWORD, make_episode, make_night
+from journal.models import CrampEpisode, Experiment, Night, Profile
+from tests.conftest import PASSWORD, make_episode, make_experiment, make_night
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +46,28 @@ def test_pages_require_login(client, diary):
     assert User.objects.filter(username="alice").exists()
 
 
-def test_the_download_holds_both_csvs_and_every_field_as_json(alice_client, diary):
+def test_the_download_holds_the_csvs_and_every_field_as_json(alice, bob, alice_client, diary):
+    make_experiment(alice, "2026-11-02", habit="own", own_label="magnesium tablet")
+    make_experiment(bob, "2026-11-02")
     response = alice_client.get("/account/download.zip")
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="nightleg-')
     assert "no-store" in response["Cache-Control"]
     archive = _zip(response)
-    assert sorted(archive.namelist()) == ["episodes.csv", "nightleg.json", "nights.csv"]
+    assert sorted(archive.namelist()) == [
+        "episodes.csv",
+        "experiments.csv",
+        "nightleg.json",
+        "nights.csv",
+    ]
 
     nights = list(csv.DictReader(io.StringIO(archive.read("nights.csv").decode("utf-8-sig"))))
     assert [row["date"] for row in nights] == ["2026-11-01", "2026-11-02"]
+    # The second night is the first of the experiment: its plan is in the file.
+    assert [row["experiment"] for row in nights] == ["", "Magnesium tablet"]
+    experiments = archive.read("experiments.csv").decode("utf-8-sig").splitlines()
+    assert len(experiments) == 2  # the header and alice's one experiment
+    assert experiments[1].startswith("2026-11-02,own,magnesium tablet,2,6,0,20261102,")
     episodes = list(csv.DictReader(io.StringIO(archive.read("episodes.csv").decode("utf-8-sig"))))
     assert len(episodes) == 1
 
@@ -70,6 +82,10 @@ def test_the_download_holds_both_csvs_and_every_field_as_json(alice_client, diar
     assert first["notes"] == "=SUM(A1) ünïcode"  # JSON is data, not a spreadsheet
     assert first["episodes"][0]["severity"] == 7
     assert len(document["nights"]) == 2  # bob's night is not there
+    experiment_fields = {f.name for f in Experiment._meta.concrete_fields} - {"id", "user"}
+    (experiment,) = document["experiments"]  # bob's is not there either
+    assert set(experiment) == experiment_fields
+    assert (experiment["own_label"], experiment["seed"]) == ("magnesium tablet", 20261102)
 
 
 def test_a_wrong_password_deletes_nothing(alice, alice_client, diary):

@@ -35,8 +35,9 @@ def night(**overrides) -> dict:
         "cramp_count": 2,
         "worst_severity": 7,
         "cramp_minutes": Decimal("3.0"),
+        "experiment_done": None,
     }
-    for name in csvio.BOOLEAN_COLUMNS - {"woke_me"}:
+    for name in csvio.BOOLEAN_COLUMNS - {"woke_me", "experiment_done"}:
         row[name] = name == "stretch_calf_wall"
     return row | overrides
 
@@ -55,15 +56,21 @@ def nights_file(*rows: str, header: str | None = None) -> str:
     return "\r\n".join([header, *rows]) + "\r\n"
 
 
-def test_night_columns_are_the_night_forms_fields_then_the_cramp_summary():
+def test_night_columns_are_the_night_forms_fields_the_cramp_summary_then_the_experiment():
+    # Columns are only ever added at the end: the experiment's came after the summary.
+    *fields, question = NightForm.base_fields
+    assert question == "experiment_done"
     assert (
-        *NightForm.base_fields,
+        *fields,
         "cramp_count",
         "worst_severity",
         "cramp_minutes",
+        "experiment",
+        "experiment_plan",
+        "experiment_done",
     ) == csvio.NIGHT_COLUMNS
     assert set(HABIT_FIELDS) < set(csvio.NIGHT_COLUMNS)
-    assert csvio.NIGHT_COLUMNS[-3:] == csvio.NIGHT_SUMMARY_COLUMNS
+    assert csvio.NIGHT_COLUMNS[-6:-3] == csvio.NIGHT_SUMMARY_COLUMNS
 
 
 def test_episode_columns_are_the_night_date_then_the_episode_forms_fields():
@@ -157,17 +164,39 @@ def test_night_rows_start_with_the_header_and_follow_the_column_order():
 
 def test_a_night_without_cramps_has_zero_minutes_and_no_worst_severity():
     _, row = csvio.night_rows([night(cramp_count=0, worst_severity=None, cramp_minutes=None)])
-    assert row[-3:] == ["0", "", "0"]
+    assert row[-6:-3] == ["0", "", "0"]
 
 
 def test_cramp_minutes_stay_blank_when_no_cramp_had_a_duration():
     _, row = csvio.night_rows([night(cramp_count=2, cramp_minutes=None)])
-    assert row[-1] == ""
+    assert row[-4] == ""
 
 
 def test_cramp_minutes_summed_as_floats_are_rounded_to_a_tenth():
     _, row = csvio.night_rows([night(cramp_minutes=0.30000000000000004)])
-    assert row[-1] == "0.3"
+    assert row[-4] == "0.3"
+
+
+def test_an_experiments_night_has_its_plan_and_the_answer_to_its_question():
+    plans = {dt.date(2026, 11, 20): ("=Magnesium", "test")}
+    _, row = csvio.night_rows([night(experiment_done=True)], plans)
+    assert row[-3:] == ["'=Magnesium", "test", "TRUE"]  # a label is text, never a formula
+    _, row = csvio.night_rows([night()])
+    assert row[-3:] == ["", "", ""]  # no experiment, no answer
+
+
+def test_a_blank_answer_to_the_experiments_question_reads_as_unanswered_not_no():
+    header = ",".join(csvio.NIGHT_COLUMNS)
+    row = "2026-11-20" + "," * (len(csvio.NIGHT_COLUMNS) - 1)
+    (blank,) = csvio.read_nights(nights_file(row, header=header))
+    (no,) = csvio.read_nights(nights_file(row + "FALSE", header=header))
+    assert (blank.data["experiment_done"], no.data["experiment_done"]) == ("", "false")
+
+
+def test_a_nights_file_from_before_experiments_is_still_read():
+    header = ",".join(csvio.NIGHT_COLUMNS[:-3])
+    (record,) = csvio.read_nights(nights_file("2026-11-20" + "," * 23, header=header))
+    assert record.data["experiment_done"] == ""
 
 
 def test_episode_rows_write_each_cramp_with_its_nights_date():
@@ -283,7 +312,7 @@ def test_read_nights_reports_cells_it_cannot_read():
 
 
 def test_read_nights_reports_a_row_with_more_cells_than_the_header():
-    (record,) = csvio.read_nights(nights_file("2026-11-20" + "," * 23 + ",surprise"))
+    (record,) = csvio.read_nights(nights_file("2026-11-20" + "," * 26 + ",surprise"))
     assert "row" in record.problems
 
 

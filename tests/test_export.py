@@ -20,7 +20,7 @@ import time_machine
 
 from journal import csvio
 from journal.models import CrampEpisode, Night
-from tests.conftest import make_episode, make_night
+from tests.conftest import make_episode, make_experiment, make_night
 
 PAGE = "/export/"
 NIGHTS = "/export/nights.csv"
@@ -135,7 +135,42 @@ def test_nights_csv_has_every_column_in_order_and_the_nights_cramps(alice, alice
         "cramp_count": "2",
         "worst_severity": "8",
         "cramp_minutes": "3.5",
+        "experiment": "",
+        "experiment_plan": "",
+        "experiment_done": "",
     }
+
+
+def test_nights_csv_gives_an_experiments_nights_their_plan_and_answer(alice, bob, alice_client):
+    experiment = make_experiment(alice, "2026-11-02")
+    make_experiment(bob, "2026-10-01", habit="own", own_label="=cmd|' /c calc'!A0")
+    plan = {night.date: night.test for night in experiment.design.schedule()}
+    make_night(alice, "2026-11-01")  # the night before it
+    make_night(alice, "2026-11-02", experiment_done=plan[dt.date(2026, 11, 2)])
+    make_night(alice, "2026-11-03")  # not answered
+    result = rows(alice_client.get(NIGHTS))
+    expected_plan = ["test" if plan[dt.date(2026, 11, d)] else "usual" for d in (2, 3)]
+    assert [r["experiment"] for r in result] == ["", *["Stretching before bed"] * 2]
+    assert [r["experiment_plan"] for r in result] == ["", *expected_plan]
+    assert [r["experiment_done"] for r in result][1:] == [
+        "TRUE" if plan[dt.date(2026, 11, 2)] else "FALSE",
+        "",
+    ]
+
+
+def test_the_experiments_file_lists_the_owners_plans_and_results(alice, bob, alice_client):
+    make_experiment(alice, "2026-11-02", habit="own", own_label="=cmd|' /c calc'!A0")
+    make_experiment(bob, "2026-10-01")
+    response = alice_client.get("/export/experiments.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="nightleg-experiments.csv"'
+    assert "no-store" in response["Cache-Control"]
+    (row,) = rows(response)
+    assert list(row) == list(csvio.EXPERIMENT_COLUMNS)
+    assert row["first_night"] == "2026-11-02"
+    assert row["own_label"] == "'=cmd|' /c calc'!A0"  # never a formula in a spreadsheet
+    assert (row["block_nights"], row["pairs"], row["seed"]) == ("2", "6", "20261102")
+    assert row["last_night"] == "2026-11-25"
+    assert row["verdict"] == "not enough nights yet"
 
 
 def test_nights_csv_lists_nights_oldest_first_with_blanks_for_cramp_free_ones(alice, alice_client):
@@ -229,15 +264,16 @@ def test_episodes_csv_keeps_to_the_period_of_its_nights(alice, alice_client):
     assert [r["night_date"] for r in result] == ["2026-11-02"]
 
 
-@pytest.mark.parametrize("url", [NIGHTS, EPISODES])
+@pytest.mark.parametrize(("url", "queries"), [(NIGHTS, 5), (EPISODES, 4)])
 def test_queries_stay_the_same_for_30_or_300_nights(
-    alice, alice_client, django_assert_max_num_queries, url
+    alice, alice_client, django_assert_max_num_queries, url, queries
 ):
     for total in (30, 300):
         Night.objects.all().delete()
         many_nights(alice, total)
-        # Session, user and profile, then a single query for all the file's rows.
-        with django_assert_max_num_queries(4):
+        # Session, user and profile (and the experiments, for the nights' plans), then a
+        # single query for all the file's rows.
+        with django_assert_max_num_queries(queries):
             assert len(rows(alice_client.get(url))) == total
 
 

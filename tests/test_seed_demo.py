@@ -21,7 +21,7 @@ LAST_NIGHT = dt.date(2025, 3, 14)
 _NIGHT_FIELDS = [
     f.attname
     for f in Night._meta.concrete_fields
-    if f.name not in {"id", "user", "created_at", "updated_at"}
+    if f.name not in {"id", "user", "created_at", "updated_at", "experiment_done"}  # no experiments
 ]
 _EPISODE_FIELDS = [
     f.attname for f in CrampEpisode._meta.concrete_fields if f.name not in {"id", "night"}

@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from journal import csvio
+from journal.dates import last_night
 from journal.forms import DeleteAccountForm
-from journal.models import CrampEpisode, Night
+from journal.models import CrampEpisode, Experiment, Night
 
 
 def _record(obj, skip: tuple[str, ...]) -> dict:
@@ -51,6 +52,10 @@ def everything_json(user) -> str:
             | {"episodes": [_record(e, skip=("id", "night")) for e in night.episodes.all()]}
             for night in nights
         ],
+        "experiments": [
+            _record(experiment, skip=("id", "user"))
+            for experiment in Experiment.objects.for_user(user).order_by("start")
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 
@@ -71,13 +76,16 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def account_download(request: HttpRequest) -> HttpResponse:
-    """A zip of both CSV files and a JSON file with every field of every row."""
+    """A zip of the three CSV files and a JSON file with every field of every row."""
     user = request.user
     nights = Night.objects.for_user(user)
+    experiments = Experiment.objects.for_user(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nights.csv", "".join(csvio.nights_csv(nights)))
+        archive.writestr("nights.csv", "".join(csvio.nights_csv(nights, experiments.plans())))
         archive.writestr("episodes.csv", "".join(csvio.episodes_csv(nights)))
+        lately = last_night(request.profile.tzinfo)
+        archive.writestr("experiments.csv", "".join(csvio.experiments_csv(experiments, lately)))
         archive.writestr("nightleg.json", everything_json(user))
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")

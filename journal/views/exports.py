@@ -14,7 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from journal import csvio
-from journal.models import CrampEpisode, Night
+from journal.dates import last_night
+from journal.models import CrampEpisode, Experiment, Night
 from journal.views.reports import report_form
 
 _Writer = Callable[[QuerySet], Iterator[str]]
@@ -73,12 +74,26 @@ def _csv_response(request: HttpRequest, kind: str, write: _Writer) -> HttpRespon
 
 @login_required
 def export_nights(request: HttpRequest) -> HttpResponse:
-    return _csv_response(request, "nights", csvio.nights_csv)
+    plans = Experiment.objects.for_user(request.user).plans()
+    return _csv_response(request, "nights", lambda nights: csvio.nights_csv(nights, plans))
 
 
 @login_required
 def export_episodes(request: HttpRequest) -> HttpResponse:
     return _csv_response(request, "episodes", csvio.episodes_csv)
+
+
+@login_required
+def export_experiments(request: HttpRequest) -> HttpResponse:
+    """Every experiment, whatever the period: a plan is only whole with all its nights."""
+    experiments = Experiment.objects.for_user(request.user)
+    lines = csvio.experiments_csv(experiments, last_night(request.profile.tzinfo))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="nightleg-experiments.csv"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -97,7 +112,9 @@ def export_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "logged": nights.count(),
         "cramps": CrampEpisode.objects.filter(night__in=nights).count(),
+        "experiments": Experiment.objects.for_user(request.user).count(),
         "night_columns": csvio.NIGHT_COLUMNS,
         "episode_columns": csvio.EPISODE_COLUMNS,
+        "experiment_columns": csvio.EXPERIMENT_COLUMNS,
     }
     return render(request, "journal/export.html", context)

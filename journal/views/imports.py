@@ -25,6 +25,7 @@ from journal.forms import MAX_UPLOAD_BYTES, SKIP, ConfirmImportForm, ImportForm
 
 MAX_BAD_ROWS_SHOWN = 1000
 _SESSION_KEY = "journal_import"
+_FILES = ("nights", "episodes", "experiments")
 
 
 @dataclass
@@ -32,7 +33,13 @@ class _Pending:
     token: str
     nights: str
     episodes: str | None
+    experiments: str | None
     names: list[str | None]
+
+    def plan(self, request: HttpRequest) -> importing.Plan:
+        return importing.plan(
+            request.user, request.profile.tzinfo, self.nights, self.episodes, self.experiments
+        )
 
 
 def _pack(text: str | None) -> str | None:
@@ -52,7 +59,8 @@ def _keep(request: HttpRequest, form: ImportForm) -> str:
         "user": request.user.pk,
         "nights": _pack(data["nights"]),
         "episodes": _pack(data["episodes"]),
-        "names": [f.name if f else None for f in map(form.files.get, ("nights", "episodes"))],
+        "experiments": _pack(data["experiments"]),
+        "names": [f.name if f else None for f in map(form.files.get, _FILES)],
     }
     return token
 
@@ -64,7 +72,13 @@ def _pending(request: HttpRequest, token: str) -> _Pending | None:
         return None
     if not secrets.compare_digest(kept["token"].encode(), token.encode()):
         return None
-    return _Pending(token, _unpack(kept["nights"]), _unpack(kept["episodes"]), kept["names"])
+    return _Pending(
+        token,
+        _unpack(kept["nights"]),
+        _unpack(kept["episodes"]),
+        _unpack(kept.get("experiments")),
+        kept["names"],
+    )
 
 
 def _preview(
@@ -74,9 +88,7 @@ def _preview(
     plan: importing.Plan | None = None,
 ) -> HttpResponse:
     if plan is None:
-        plan = importing.plan(
-            request.user, request.profile.tzinfo, pending.nights, pending.episodes
-        )
+        plan = pending.plan(request)
     context = {
         "form": form,
         "plan": plan,
@@ -104,7 +116,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return redirect("journal:import")
     form = ConfirmImportForm(request.POST)
     # Checked again: the journal may have changed since the preview.
-    plan = importing.plan(request.user, request.profile.tzinfo, pending.nights, pending.episodes)
+    plan = pending.plan(request)
     if form.is_valid() and plan.ready:
         try:
             summary = importing.apply(plan, request.user, form.cleaned_data["on_existing"] or SKIP)
