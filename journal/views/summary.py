@@ -10,15 +10,25 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from journal import stats
-from journal.dates import local_today
+from journal.dates import last_night, local_today
 from journal.forms import ReportForm
-from journal.models import CrampEpisode, Muscle, Night, Side
+from journal.models import CrampEpisode, Experiment, Muscle, Night, Side
 from journal.views.reports import cached_body, leave_for_charts, report_form
 
 SUMMARY_PERIOD = "4"  # weeks, unless the query string asks for another period
 
 
-def _summary_context(form: ReportForm, user, version: str) -> dict:
+def _experiments(user, start, end, tz) -> list[tuple[Experiment, object]]:
+    """The experiments with nights in the period, with their results so far."""
+    lately = last_night(tz)
+    return [
+        (e, e.result(lately))
+        for e in Experiment.objects.for_user(user).order_by("start")
+        if e.start <= end and e.last_counted >= start and e.start <= lately
+    ]
+
+
+def _summary_context(form: ReportForm, user, version: str, tz) -> dict:
     start, end = form.range
     nights = Night.objects.for_user(user).between(start, end).stats_data()
     # One more query whatever the length of the diary: no per-night lookups.
@@ -33,7 +43,7 @@ def _summary_context(form: ReportForm, user, version: str) -> dict:
             durations.append(float(minutes))
     measures = stats.summary_measures(nights, durations, dict(locations), start, end)
     weeks = stats.weekly(nights, start, end)
-    leave_for_charts(user, (start, end), version, weeks=weeks)  # for the page's chart
+    leave_for_charts(user, (start, end), version, weeks=[w.as_plain() for w in weeks])
     return {
         "form": form,
         "query": form.query(),
@@ -43,6 +53,7 @@ def _summary_context(form: ReportForm, user, version: str) -> dict:
         "weeks": weeks,
         "flags": stats.clinician_flags(nights, weeks),
         "thresholds": stats,
+        "experiments": _experiments(user, start, end, tz),
     }
 
 
@@ -51,11 +62,14 @@ def _summary_context(form: ReportForm, user, version: str) -> dict:
 def summary(request: HttpRequest) -> HttpResponse:
     form = report_form(request, default=SUMMARY_PERIOD)
     start, end = form.range
+    tz = request.profile.tzinfo
     body = cached_body(
         request,
         "journal/_summary_body.html",
         (start, end),
-        lambda version: _summary_context(form, request.user, version),
+        lambda version: _summary_context(form, request.user, version, tz),
+        # Experiments' results move with the nights, and with the days while one runs.
+        also=f"{Experiment.objects.for_user(request.user).data_version()}:{last_night(tz)}",
     )
     context = {
         "form": form,
