@@ -8,8 +8,8 @@ which made the page ten times slower than the login page. This filter writes the
 markup that ``|as_crispy_field`` writes with the bootstrap5 pack (same elements, ids,
 classes, ARIA attributes, errors and help text; tests/test_form_fields.py compares
 the two field by field), for the widgets the journal's forms use: inputs (text,
-number, date, time, hidden), checkboxes, selects and text areas. Any other widget is
-rendered by Django as usual.
+number, date, time, hidden), checkboxes, selects and text areas. Radio buttons are
+refused; any other widget is rendered by Django as usual.
 """
 
 from __future__ import annotations
@@ -95,8 +95,14 @@ def _label(bound: BoundField, css: str) -> str:
 
 @register.filter
 def bootstrap_field(bound: BoundField) -> SafeString:
-    """One field with its label, help text and errors, as crispy's bootstrap5 pack."""
+    """One field with its label, help text and errors, as crispy's bootstrap5 pack.
+
+    Radio buttons and multiple checkboxes are refused: they need a fieldset of their own,
+    which this does not write.
+    """
     widget = bound.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        raise TypeError(f"bootstrap_field can't render {bound.html_name}'s {type(widget).__name__}")
     auto_id = bound.auto_id
     if widget.is_hidden:
         return mark_safe(_widget(bound, widget, auto_id, {}))
