@@ -18,6 +18,10 @@ def test_logging_out_works_from_the_menu_on_a_phone(logged_in_page: Page):
     expect(menu).to_have_attribute("aria-expanded", "false")
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
+    # Bootstrap animates the menu open ("collapsing"); a click during the animation can
+    # land on the moving button's old place, so wait until it has finished opening.
+    expect(page.locator("#nav-links")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    expect(page.locator("#nav-links")).not_to_have_class(re.compile("collapsing"))
     log_out.click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
