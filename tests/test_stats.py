@@ -269,6 +269,8 @@ def test_habits_come_in_the_agreed_order():
         ("05:30", "22:00", False),  # the coffee on waking that morning, 16½ h before
         ("05:59", "23:30", False),
         ("05:30", "00:30", True),  # after a past-midnight bedtime: in the night
+        ("23:00", "06:30", False),  # 7½ h before going to bed after a night shift
+        ("05:30", "06:30", True),
     ],
 )
 def test_caffeine_is_late_within_six_hours_of_bedtime(last, bedtime, late):

@@ -445,7 +445,7 @@ def power(
     Each night's cramps are negative binomial with the rate's mean and dispersion
     (Poisson at dispersion 1), every night logged. With no trend, a pair's difference
     has the same distribution whichever block came first, so the order needn't be
-    drawn. tests/test_stats_experiments.py checks this against the whole analysis.
+    drawn. tests/test_stats_simulations.py checks this against the whole analysis.
     """
     if rate.per_night <= 0 or pairs < MIN_PAIRS:
         return 0.0

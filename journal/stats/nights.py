@@ -68,6 +68,7 @@ def known_share(values: Iterable[bool | None]) -> float | None:
 # ---- When drinks came ------------------------------------------------------------------
 
 _MORNING = 6 * 60  # minutes from midnight to 06:00, where the evening clock starts
+_NOON = 12 * 60
 
 
 def _minutes(t: dt.time) -> int:
@@ -77,16 +78,17 @@ def _minutes(t: dt.time) -> int:
 def minutes_before_bed(at: dt.time, bedtime: dt.time) -> int:
     """How long before bedtime ``at`` was, in minutes; negative once in bed.
 
-    A night is dated by its evening, so a bedtime before 06:00 is in the small hours
-    after that evening: a 00:30 bedtime comes after a 20:00 drink. A drink before 06:00
-    is in those small hours too only when the bedtime is: 00:10 is just before a 00:30
-    bedtime, and 01:00 after it. With a bedtime before midnight, a time before 06:00 is
-    that day's early morning, such as a 05:30 coffee on waking, long before a 22:00 bed.
+    A night is dated by its evening, so a bedtime before noon is after midnight of that
+    evening: a 00:30 bedtime comes after a 20:00 drink, and so does a 06:30 one after a
+    night shift. A drink before 06:00 is in that night too only when the bedtime is:
+    00:10 is just before a 00:30 bedtime, and 01:00 after it. With a bedtime before
+    midnight, a time before 06:00 is that day's early morning, such as a 05:30 coffee on
+    waking, long before a 22:00 bedtime.
     """
-    small_hours_bedtime = _minutes(bedtime) < _MORNING
-    bed = _minutes(bedtime) - _MORNING + (24 * 60 if small_hours_bedtime else 0)
+    after_midnight = _minutes(bedtime) < _NOON
+    bed = _minutes(bedtime) - _MORNING + (24 * 60 if after_midnight else 0)
     drink = _minutes(at) - _MORNING
-    if drink < 0 and small_hours_bedtime:
+    if drink < 0 and after_midnight:
         drink += 24 * 60
     return bed - drink
 

@@ -39,6 +39,10 @@ MIN_RUNS = 6  # shorter diaries get shorter runs, so there are at least this man
 # Below this share of its variation left once time is accounted for, a habit is too
 # tied to the calendar (say, taken up on one day and kept since) to be told apart.
 MIN_VARIATION_APART_FROM_TIME = 0.02
+# A fitted ratio beyond a thousand times either way comes from nights of one kind that
+# all fell in a stretch with no cramps (the fit runs off towards 0 or infinity), not
+# from a real effect: no ratio is given then.
+MAX_RATIO = 1000.0
 
 _ALPHA = 1 - CONFIDENCE
 _LOG_LIMIT = 20.0  # an interval beyond e^±20 (some 5e8 times) is only "very unsure"
@@ -182,7 +186,8 @@ def ratio_over_time(
     correction for odds ratios) so that the ratio and its interval stay finite; the
     ratio is then pulled a little towards 1 and the interval is wide, which is honest.
 
-    None when the exposure can't be told apart from time, or the fit fails.
+    None when the exposure can't be told apart from time (too tied to the calendar, or
+    its nights all in a cramp-free stretch of it), or the fit fails.
     """
     y = np.asarray(counts, float)
     x = np.asarray(exposed, bool)
@@ -200,6 +205,8 @@ def ratio_over_time(
     if fit is None:
         return None
     params, mu = fit
+    if abs(params[0]) > math.log(MAX_RATIO):
+        return None
     return _fitted(params[0], *_cr2(X, y, mu, runs_of_days(d), 0))
 
 
