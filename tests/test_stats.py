@@ -982,3 +982,17 @@ def test_the_change_needs_two_separate_weeks(last_offset, separate):
     assert (s.first_week is not None, s.last_week is not None) == (separate, separate)
     if separate:
         assert (s.first_week.cramps_per_night, s.last_week.cramps_per_night) == (1.0, 0.0)
+
+
+def test_a_habit_taken_up_once_and_kept_cant_be_told_apart_from_time():
+    # Stretching from day 42 on, every night: that is a before and after, not a habit
+    # that comes and goes, and the time trend can take up any such change.
+    nights = [
+        NightData(date=day(i), cramps=2 if i < 42 else 1, stretch_minutes=10 * (i >= 42))
+        for i in range(84)
+    ]
+
+    (stretch, *_) = compare_habits(nights)
+
+    assert stretch.tied_to_time
+    assert (stretch.ratio, stretch.p, stretch.verdict) == (None, None, NOT_ENOUGH)

@@ -11,6 +11,7 @@ when it stays clear after Holm's adjustment across every row that has a p-value.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -80,15 +81,21 @@ class Comparison:
     p: float | None  # the row's own p-value
     p_adjusted: float | None  # Holm's, across the table
     verdict: str  # FEWER, MORE, NO_CLEAR_DIFFERENCE or NOT_ENOUGH
-    tied_to_time: bool = False  # enough nights, but the habit can't be told from time
+    tied_to_time: bool = False  # enough nights, but taken up or dropped only once
 
     @property
     def promising(self) -> bool:
         """No verdict, but the estimate points the helpful way by PROMISING_RATIO."""
-        if self.verdict != NO_CLEAR_DIFFERENCE or self.ratio is None:
+        return self.verdict == NO_CLEAR_DIFFERENCE and self.worth_testing
+
+    @property
+    def worth_testing(self) -> bool:
+        """Its experiment could show whether it helps: the estimate points the helpful way
+        by PROMISING_RATIO, clear or not (a clear verdict is still only an association)."""
+        if self.ratio is None or self.habit.experiment is None:
             return False
         helpful = self.ratio if self.habit.experiment_does_it else 1 / self.ratio
-        return self.habit.experiment is not None and helpful <= PROMISING_RATIO
+        return helpful <= PROMISING_RATIO
 
     def as_plain(self) -> dict:
         """For the cache, which keeps plain data only: the habit by its key."""
@@ -129,7 +136,8 @@ HABITS: list[Habit] = [
         experiment="stretch",
     ),
     *(
-        Habit(key, label, "done", "not done", _did(key), within=stretched, experiment="stretch")
+        # No experiment of its own: the planner tests stretching, not one stretch.
+        Habit(key, label, "done", "not done", _did(key), within=stretched)
         for key, label in ARTICLE_STRETCHES.items()
     ),
     Habit(
@@ -193,13 +201,16 @@ def _row(habit: Habit, nights: Sequence[NightData]) -> tuple[Comparison, bool]:
     for night in nights:
         split[habit.classify(night)].append(night)
     yes, no = split[True], split[False]
+    enough = min(len(yes), len(no)) >= MIN_NIGHTS_PER_GROUP
+    counted = sorted(yes + no, key=lambda n: n.date)
+    exposed = [bool(habit.classify(n)) for n in counted]
+    # A habit taken up (or dropped) once and kept since is a before and after, and the
+    # time trend can take up any such change: there is nothing to compare it with.
+    tied = enough and sum(a != b for a, b in itertools.pairwise(exposed)) <= 1
     fitted = None
-    if min(len(yes), len(no)) >= MIN_NIGHTS_PER_GROUP:
-        counted = yes + no
+    if enough and not tied:
         fitted = rates.ratio_over_time(
-            [n.cramps for n in counted],
-            [True] * len(yes) + [False] * len(no),
-            [n.date.toordinal() for n in counted],
+            [n.cramps for n in counted], exposed, [n.date.toordinal() for n in counted]
         )
     comparison = Comparison(
         habit=habit,
@@ -212,7 +223,7 @@ def _row(habit: Habit, nights: Sequence[NightData]) -> tuple[Comparison, bool]:
         p=fitted.p if fitted else None,
         p_adjusted=None,
         verdict=NO_CLEAR_DIFFERENCE if fitted else NOT_ENOUGH,
-        tied_to_time=fitted is None and min(len(yes), len(no)) >= MIN_NIGHTS_PER_GROUP,
+        tied_to_time=tied,
     )
     return comparison, fitted is not None
 

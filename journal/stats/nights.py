@@ -67,8 +67,7 @@ def known_share(values: Iterable[bool | None]) -> float | None:
 
 # ---- When drinks came ------------------------------------------------------------------
 
-_MORNING = 6 * 60  # minutes from midnight to 06:00, where the evening clock starts
-_NOON = 12 * 60
+_NOON = 12 * 60  # a bedtime before this is after midnight
 
 
 def _minutes(t: dt.time) -> int:
@@ -78,18 +77,16 @@ def _minutes(t: dt.time) -> int:
 def minutes_before_bed(at: dt.time, bedtime: dt.time) -> int:
     """How long before bedtime ``at`` was, in minutes; negative once in bed.
 
-    A night is dated by its evening, so a bedtime before noon is after midnight of that
-    evening: a 00:30 bedtime comes after a 20:00 drink, and so does a 06:30 one after a
-    night shift. A drink before 06:00 is in that night too only when the bedtime is:
-    00:10 is just before a 00:30 bedtime, and 01:00 after it. With a bedtime before
-    midnight, a time before 06:00 is that day's early morning, such as a 05:30 coffee on
-    waking, long before a 22:00 bedtime.
+    A night is dated by its evening. With a bedtime before midnight, every time is of
+    that day: a 05:30 coffee on waking is long before a 22:00 bedtime, and 23:30 after
+    it. A bedtime before noon is after midnight (00:30, or 06:30 after a night shift),
+    and the clock then runs from noon to noon: 20:00 and 06:10 are both before a 06:30
+    bedtime, 00:10 is just before a 00:30 one, and 01:00 after it.
     """
-    after_midnight = _minutes(bedtime) < _NOON
-    bed = _minutes(bedtime) - _MORNING + (24 * 60 if after_midnight else 0)
-    drink = _minutes(at) - _MORNING
-    if drink < 0 and after_midnight:
-        drink += 24 * 60
+    bed, drink = _minutes(bedtime), _minutes(at)
+    if bed < _NOON:
+        day = 24 * 60
+        return (bed - _NOON) % day - (drink - _NOON) % day
     return bed - drink
 
 

@@ -135,17 +135,21 @@ def _cr2(
     picked = bread[:, j]
     variance = 0.0
     lengths, columns = [], []
-    for cluster in np.unique(clusters):
-        rows = np.flatnonzero(clusters == cluster)
-        Xg = Xt[rows]
-        values, vectors = np.linalg.eigh(np.eye(len(rows)) - Xg @ bread @ Xg.T)
+    # Clusters of the same size (most runs are whole weeks) are done together.
+    order = np.argsort(clusters, kind="stable")
+    _, starts, sizes = np.unique(clusters[order], return_index=True, return_counts=True)
+    for size in np.unique(sizes):
+        rows = order[starts[sizes == size, None] + np.arange(size)]  # (clusters, size)
+        Xg = Xt[rows]  # (clusters, size, p)
+        values, vectors = np.linalg.eigh(np.eye(size) - Xg @ bread @ Xg.transpose(0, 2, 1))
         # A direction with no room left (leverage 1) has no residual either.
         scale = np.where(values > 1e-10, 1 / np.sqrt(np.maximum(values, 1e-10)), 0.0)
-        v = vectors @ (scale * (vectors.T @ (Xg @ picked)))
-        variance += float(v @ e[rows]) ** 2
-        lengths.append(float(v @ v))
-        columns.append(Xg.T @ v)
-    S = np.column_stack(columns)
+        projected = np.einsum("gji,gj->gi", vectors, Xg @ picked)
+        v = np.einsum("gij,gj->gi", vectors, scale * projected)  # A_g X̃_g M c
+        variance += float(np.sum(np.einsum("gi,gi->g", v, e[rows]) ** 2))
+        lengths.extend(np.einsum("gi,gi->g", v, v))
+        columns.append(np.einsum("gip,gi->gp", Xg, v))
+    S = np.concatenate(columns).T
     B = np.diag(lengths) - S.T @ bread @ S
     df = float(np.trace(B) ** 2 / np.sum(B * B))
     return variance, df, float(bread[j, j])
