@@ -34,3 +34,6 @@ class ExperimentAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     # The plan and its seed are the randomisation: changing them would break the analysis.
     readonly_fields = ["habit", "own_label", "start", "block_nights", "pairs", "wash_in", "seed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a plan is drawn by the planner, never typed in

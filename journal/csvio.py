@@ -46,7 +46,7 @@ EXPERIMENT_INPUTS = (
     "stopped_after",
 )
 EXPERIMENT_RESULT_COLUMNS = (
-    "last_night",
+    "planned_last_night",
     "test_nights",
     "usual_nights",
     "test_cramps_per_night",
@@ -62,6 +62,7 @@ EXPERIMENT_RESULT_COLUMNS = (
 EXPERIMENT_COLUMNS = (*EXPERIMENT_INPUTS, *EXPERIMENT_RESULT_COLUMNS)
 # The experiments file's columns named as the model's fields where they differ.
 _EXPERIMENT_FIELDS = {"first_night": "start", "wash_in_nights": "wash_in"}
+EXPERIMENT_COLUMN_OF = {field: column for column, field in _EXPERIMENT_FIELDS.items()}
 BOOLEAN_COLUMNS = frozenset(
     field.name
     for model in (Night, CrampEpisode)
@@ -377,6 +378,14 @@ class Record:
     problems: dict[str, str] = field(default_factory=dict)
 
 
+# The column that tells each kind of file from the others.
+_FIRST_COLUMNS = {"nights": "date", "cramps": "night_date", "experiments": "first_night"}
+
+
+def _a(kind: str | None) -> str:
+    return f"an {kind}" if kind and kind[0] in "aeiou" else f"a {kind}"
+
+
 def _header(reader, columns: Sequence[str], kind: str, optional: Sequence[str] = ()) -> list[str]:
     try:
         first = next(reader)
@@ -393,9 +402,9 @@ def _header(reader, columns: Sequence[str], kind: str, optional: Sequence[str] =
         raise CsvError(f"The header names these columns twice: {', '.join(duplicated)}.")
     missing = [c for c in columns if c not in names and c not in optional]
     if set(missing) == set(columns) - set(optional):
-        other = "nights" if "date" in names else "cramps" if "night_date" in names else None
+        other = next((k for k, column in _FIRST_COLUMNS.items() if column in names), None)
         raise CsvError(
-            f"This looks like a {other} file, not a {kind} file."
+            f"This looks like {_a(other)} file, not {_a(kind)} file."
             if other
             else f"This isn’t a Nightleg {kind} file: its first line should name the "
             f"columns, starting with {', '.join(columns[:3])}."
@@ -403,9 +412,6 @@ def _header(reader, columns: Sequence[str], kind: str, optional: Sequence[str] =
     if missing:
         raise CsvError(f"The {kind} file’s first line lacks these columns: {', '.join(missing)}.")
     return names
-
-
-_FIRST_COLUMNS = {"nights": "date", "cramps": "night_date", "experiments": "first_night"}
 
 
 def _records(

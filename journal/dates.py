@@ -29,3 +29,14 @@ def last_night(tz: zoneinfo.ZoneInfo) -> dt.date:
     25th and at 02:00 on the 25th (woken by a cramp) alike, the night began on the 24th.
     """
     return local_today(tz) - dt.timedelta(days=1)
+
+
+# Until this hour, someone still up is in the night that began yesterday evening.
+NIGHT_ENDS = dt.time(6)
+
+
+def this_evening(tz: zoneinfo.ZoneInfo) -> dt.date:
+    """The night under way or about to begin, as "tonight" in an experiment's plan:
+    today's, but before 06:00 still yesterday's, for someone not yet in bed at 00:30."""
+    now = timezone.now().astimezone(tz)
+    return now.date() - dt.timedelta(days=1) if now.time() < NIGHT_ENDS else now.date()

@@ -454,6 +454,17 @@ class ConfirmImportForm(forms.Form):
 # ---- Experiments -------------------------------------------------------------------------
 MAX_DAYS_AHEAD = 14  # an experiment can be planned to start up to two weeks ahead
 MAX_WEEKS = planning.MAX_NIGHTS // 7
+MIN_WEEKS = -(-planning.MIN_PAIRS * 2 * min(planning.BLOCK_NIGHTS) // 7)  # 1-night blocks
+
+
+def pairs_in(weeks: int, block_nights: int) -> int:
+    """The pairs of blocks that fit in so many weeks."""
+    return weeks * 7 // (2 * block_nights)
+
+
+def least_weeks(block_nights: int) -> int:
+    """The fewest weeks that hold MIN_PAIRS pairs of such blocks."""
+    return -(-planning.MIN_PAIRS * 2 * block_nights // 7)
 
 
 def _nights(n: int) -> str:
@@ -480,12 +491,12 @@ class ExperimentForm(forms.ModelForm):
 
     weeks = forms.IntegerField(
         label="How long (weeks)",
-        min_value=1,
+        min_value=MIN_WEEKS,
         max_value=MAX_WEEKS,
-        widget=_number_input(1, MAX_WEEKS),
+        widget=_number_input(MIN_WEEKS, MAX_WEEKS),
         error_messages={
-            "min_value": f"Choose between 1 and {MAX_WEEKS} weeks.",
-            "max_value": f"Choose between 1 and {MAX_WEEKS} weeks.",
+            "min_value": f"Choose between {MIN_WEEKS} and {MAX_WEEKS} weeks.",
+            "max_value": f"Choose between {MIN_WEEKS} and {MAX_WEEKS} weeks.",
             "required": "Choose how many weeks to run it for.",
         },
     )
@@ -522,6 +533,7 @@ class ExperimentForm(forms.ModelForm):
         _without_constraint_queries(self)
         self.user = user
         self.tonight = tonight
+        self.fields["habit"].choices = planning.CHOICES  # no empty "---------" radio
         self.fields["start"].widget.attrs.update(
             min=tonight.isoformat(),
             max=(tonight + dt.timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
@@ -546,18 +558,14 @@ class ExperimentForm(forms.ModelForm):
         _check_design(self, data)
         block, weeks = data.get("block_nights"), data.get("weeks")
         if block and weeks:
-            pairs = round(weeks * 7 / (2 * block))
-            if pairs < planning.MIN_PAIRS:
-                least = -(-planning.MIN_PAIRS * 2 * block // 7)
+            data["pairs"] = pairs_in(weeks, block)
+            if data["pairs"] < planning.MIN_PAIRS:
                 self.add_error(
                     "weeks",
-                    f"With {_nights(block)} in a block, an experiment needs at least {least} "
-                    f"weeks: {planning.MIN_PAIRS} pairs of blocks are the fewest that can "
-                    "show a clear difference.",
+                    f"With {_nights(block)} in a block, an experiment needs at least "
+                    f"{least_weeks(block)} weeks: {planning.MIN_PAIRS} pairs of blocks are "
+                    "the fewest that can show a clear difference.",
                 )
-            elif pairs * 2 * block > planning.MAX_NIGHTS:
-                pairs -= 1
-            data["pairs"] = pairs
         running = [e for e in Experiment.objects.for_user(self.user) if not e.is_over(self.tonight)]
         if running:
             raise forms.ValidationError(
@@ -572,7 +580,11 @@ class ExperimentForm(forms.ModelForm):
 
 
 class ImportedExperimentForm(forms.ModelForm):
-    """An experiment restored from an experiments file: its plan exactly as it was."""
+    """An experiment restored from an experiments file: its plan exactly as it was.
+
+    ``tonight`` bounds its first night as the planner does (never after two weeks
+    ahead), and no journal goes back before EARLIEST_DATE.
+    """
 
     class Meta:
         model = Experiment
@@ -587,10 +599,20 @@ class ImportedExperimentForm(forms.ModelForm):
             "stopped_after",
         ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, tonight: dt.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _without_constraint_queries(self)
+        self.tonight = tonight
         self.fields["wash_in"].required = False
+
+    def clean_start(self) -> dt.date:
+        start = self.cleaned_data["start"]
+        latest = self.tonight + dt.timedelta(days=MAX_DAYS_AHEAD)
+        if not EARLIEST_DATE <= start <= latest:
+            raise forms.ValidationError(
+                f"The first night must be between {EARLIEST_DATE} and {latest}."
+            )
+        return start
 
     def clean_own_label(self) -> str:
         return " ".join(self.cleaned_data.get("own_label", "").split())
@@ -603,7 +625,12 @@ class ImportedExperimentForm(forms.ModelForm):
         block, pairs, start = data.get("block_nights"), data.get("pairs"), data.get("start")
         if block and pairs and pairs * 2 * block > planning.MAX_NIGHTS:
             self.add_error("pairs", f"An experiment has at most {planning.MAX_NIGHTS} nights.")
+            return data
         stopped = data.get("stopped_after")
-        if stopped and start and stopped < start:
-            self.add_error("stopped_after", "An experiment can’t stop before its first night.")
+        if stopped and start and block and pairs:
+            end = start + dt.timedelta(days=pairs * 2 * block - 1)
+            if not start <= stopped <= end:
+                self.add_error(
+                    "stopped_after", f"It must be between the first night and the last, {end}."
+                )
         return data

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.html import strip_tags
 
 from journal import csvio
+from journal.dates import local_today
 from journal.forms import (
     MAX_EPISODES,
     REPLACE,
@@ -64,46 +65,61 @@ class Plan:
         }
 
 
-def _problems(record_problems: dict[str, str], form: forms.Form) -> list[str]:
-    """The row's problems as "column: message", the CSV's own before the form's."""
+def _problems(
+    record_problems: dict[str, str], form: forms.Form, columns: dict[str, str] | None = None
+) -> list[str]:
+    """The row's problems as "column: message", the CSV's own before the form's.
+
+    ``columns`` names the file's column for a form field where the two differ."""
+    columns = columns or {}
     problems = [m if c == "row" else f"{c}: {m}" for c, m in record_problems.items()]
     for name, errors in form.errors.items():
         if name in record_problems:
             continue  # e.g. a date csvio could not read: the form's "required" adds nothing
-        prefix = "" if name == NON_FIELD_ERRORS else f"{name}: "
+        prefix = "" if name == NON_FIELD_ERRORS else f"{columns.get(name, name)}: "
         problems += [prefix + strip_tags(e) for e in errors]
     return problems
 
 
-def _plan_experiments(plan: Plan, user, text: str) -> None:
-    """Check the experiments file's rows: each a valid plan, none overlapping another.
+def _plan_experiments(plan: Plan, user, tonight: dt.date, text: str) -> None:
+    """Check the experiments file's rows: each a valid plan, none overlapping another,
+    and at most one still running or to come, as when planning one.
 
     An experiment already in the journal (the same thing tested, first night and seed)
     is left as it is.
     """
     journal = list(Experiment.objects.for_user(user))
     known = {(e.habit, e.own_label, e.start, e.seed) for e in journal}
-    taken = [(e.start, e.last_counted, "your journal") for e in journal]
+    taken = [(e, "your journal") for e in journal]
     for record in csvio.read_experiments(text):
-        form = ImportedExperimentForm(record.data, instance=Experiment(user=user))
-        problems = _problems(record.problems, form)
+        form = ImportedExperimentForm(record.data, instance=Experiment(user=user), tonight=tonight)
+        problems = _problems(record.problems, form, csvio.EXPERIMENT_COLUMN_OF)
         if not problems:
             new = form.save(commit=False)
             if (new.habit, new.own_label, new.start, new.seed) in known:
                 plan.known_experiments += 1
                 continue
-            for first, last, where in taken:
-                if new.start <= last and first <= new.last_counted:
-                    problems.append(
-                        f"first_night: its nights overlap an experiment in {where} "
-                        f"({first} to {last}); experiments run one at a time."
-                    )
-                    break
+            problems = _clashes(new, taken, tonight)
         if problems:
             plan.bad_rows.append(BadRow("experiments", record.line, problems))
         else:
             plan.experiments.append(form)
-            taken.append((new.start, new.last_counted, f"this file (line {record.line})"))
+            taken.append((new, f"this file (line {record.line})"))
+
+
+def _clashes(new: Experiment, taken: list[tuple[Experiment, str]], tonight: dt.date) -> list[str]:
+    for other, where in taken:
+        if new.start <= other.last_counted and other.start <= new.last_counted:
+            return [
+                f"first_night: its nights overlap an experiment in {where} ({other.start} "
+                f"to {other.last_counted}); experiments run one at a time."
+            ]
+        if not new.is_over(tonight) and not other.is_over(tonight):
+            return [
+                f"first_night: an experiment in {where} is still running or to come; "
+                "experiments run one at a time."
+            ]
+    return []
 
 
 def plan(
@@ -162,7 +178,7 @@ def plan(
         else:
             plan.episodes.append((date, form))
     if experiments_text:
-        _plan_experiments(plan, user, experiments_text)
+        _plan_experiments(plan, user, local_today(tz), experiments_text)
     return plan
 
 

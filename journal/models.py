@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.stats import NightData
 from journal.stats import experiments as planning
@@ -101,6 +102,17 @@ HABIT_FIELDS = (
     *(name for name, _ in RELAXATIONS),
     "relaxation_minutes",
 )
+# The fields each experiment tests: while it runs, the morning log doesn't fill them in
+# from the night before, which may have had the other plan.
+TESTED_FIELDS = {
+    "stretch": ("stretch_minutes", *(name for name, _ in STRETCHES)),
+    "no_late_caffeine": ("caffeine_drinks", "last_caffeine_at"),
+    "no_late_alcohol": ("alcohol_drinks", "last_alcohol_at"),
+    "electrolytes": ("electrolytes",),
+    "relaxation": (*(name for name, _ in RELAXATIONS), "relaxation_minutes"),
+    "water": ("water_glasses",),
+    "own": (),
+}
 # What a person records about a night, in the order the form and the CSV files use.
 NIGHT_FIELDS = ("date", *HABIT_FIELDS, "sleep_quality", "notes")
 # Asked only on the nights of an experiment; last in the CSV files, added after the rest.
@@ -333,6 +345,25 @@ class Night(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("journal:night-edit", args=[self.date.isoformat()])
 
+    def as_night_data(self) -> NightData:
+        """This night's evening as plain data for journal.stats (cramps aside)."""
+        return NightData(
+            date=self.date,
+            bedtime=self.bedtime,
+            stretch_minutes=self.stretch_minutes,
+            stretches=frozenset(name for name, _ in STRETCHES if getattr(self, name)),
+            caffeine_drinks=self.caffeine_drinks,
+            last_caffeine_at=self.last_caffeine_at,
+            alcohol_drinks=float(self.alcohol_drinks),
+            last_alcohol_at=self.last_alcohol_at,
+            water_glasses=self.water_glasses,
+            electrolytes=self.electrolytes,
+            relaxed=self.relaxation_minutes > 0
+            or any(getattr(self, name) for name, _ in RELAXATIONS),
+            sleep_quality=self.sleep_quality,
+            experiment_done=self.experiment_done,
+        )
+
     @property
     def cramp_count(self) -> int:
         # Uses the annotation when the queryset has one, else counts.
@@ -416,6 +447,21 @@ class ExperimentQuerySet(models.QuerySet):
                 if night.date <= experiment.last_counted:
                     plans[night.date] = (label, "test" if night.test else "usual")
         return plans
+
+    def with_results(self, last_night: dt.date) -> list[tuple[Experiment, planning.Result]]:
+        """These experiments (one person's) with their results so far, their nights read
+        in one query."""
+        experiments = list(self)
+        if not experiments:
+            return []
+        nights = Night.objects.filter(user_id=experiments[0].user_id).between(
+            min(e.start for e in experiments), max(e.last_counted for e in experiments)
+        )
+        logged = _logged(nights)
+        return [
+            (e, e.result(last_night, [n for n in logged if e.start <= n.date <= e.last_counted]))
+            for e in experiments
+        ]
 
     def data_version(self) -> str:
         """Changes whenever one of these experiments is added, stopped or deleted."""
@@ -517,23 +563,36 @@ class Experiment(models.Model):
         """Finished or stopped by tonight: a new experiment may start."""
         return self.stopped_after is not None or self.end < tonight
 
+    def forget_answers(self) -> None:
+        """Clear the answers to this experiment's question from its nights, which would
+        otherwise read as answers to the next one's. updated_at moves with them, so the
+        person's data version does too."""
+        Night.objects.for_user(self.user).between(self.start, self.end).exclude(
+            experiment_done=None
+        ).update(experiment_done=None, updated_at=timezone.now())
+
     def logged_nights(self) -> list[planning.LoggedNight]:
         """The experiment's nights in the diary, as plain data for the analysis."""
-        nights = (
-            Night.objects.for_user(self.user)
-            .between(self.start, self.last_counted)
-            .annotate(
-                n=Count("episodes"),
-                severity_sum=Sum("episodes__severity", default=0),
-                severity_sq_sum=Sum(F("episodes__severity") * F("episodes__severity"), default=0),
-            )
-            .order_by("date")
-            .values_list("date", "n", "severity_sum", "severity_sq_sum", "experiment_done")
-        )
-        return [planning.LoggedNight(*row) for row in nights]
+        return _logged(Night.objects.for_user(self.user).between(self.start, self.last_counted))
 
-    def result(self, last_night: dt.date) -> planning.Result:
+    def result(
+        self, last_night: dt.date, logged: list[planning.LoggedNight] | None = None
+    ) -> planning.Result:
         """The result so far (interim until the schedule is complete)."""
-        return planning.analyse(
-            self.design, self.logged_nights(), min(self.last_counted, last_night)
+        if logged is None:
+            logged = self.logged_nights()
+        return planning.analyse(self.design, logged, min(self.last_counted, last_night))
+
+
+def _logged(nights: NightQuerySet) -> list[planning.LoggedNight]:
+    """Nights as the experiments' analysis needs them, with their cramps summed."""
+    rows = (
+        nights.annotate(
+            n=Count("episodes"),
+            severity_sum=Sum("episodes__severity", default=0),
+            severity_sq_sum=Sum(F("episodes__severity") * F("episodes__severity"), default=0),
         )
+        .order_by("date")
+        .values_list("date", "n", "severity_sum", "severity_sq_sum", "experiment_done")
+    )
+    return [planning.LoggedNight(*row) for row in rows]

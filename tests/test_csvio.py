@@ -323,6 +323,7 @@ def test_read_nights_reports_a_row_with_more_cells_than_the_header():
         ("date,bedtime\r\n2026-11-20,22:30\r\n", "lacks these columns: stretch_minutes,"),
         ("Day,Time\r\n", "isn’t a Nightleg nights file"),
         (",".join(csvio.EPISODE_COLUMNS) + "\r\n", "looks like a cramps file, not a nights"),
+        (",".join(csvio.EXPERIMENT_COLUMNS) + "\r\n", "looks like an experiments file, not a"),
         (";".join(csvio.NIGHT_COLUMNS) + "\r\n", "semicolons"),
         (",".join(csvio.NIGHT_COLUMNS) + ",date\r\n", "twice: date"),
     ],

@@ -78,7 +78,7 @@ def test_the_planner_proposes_a_plan_with_its_chance_of_finding_a_40_percent_dro
     # The proposed length is the one that reaches 80%, or the longest there is.
     weeks = int(response.context["form"]["weeks"].value())
     pairs = planning.suggested_pairs(preview.rate, 2)
-    assert weeks == (-(-pairs * 4 // 7) if pairs else planning.MAX_NIGHTS // 7)
+    assert weeks == (-(-pairs * 4 // 7) if pairs else 12)
     assert 'id="plan-power"' in html
 
 
@@ -134,7 +134,8 @@ def _client(user):
         ({"start": "2026-12-09"}, "start", "within the next two weeks"),
         ({"block_nights": 7, "weeks": 8}, "weeks", "needs at least 12 weeks"),
         ({"block_nights": 2, "wash_in": 2}, "wash_in", "Leave at least one night"),
-        ({"weeks": 27}, "weeks", "between 1 and 26 weeks"),
+        ({"weeks": 27}, "weeks", "between 2 and 26 weeks"),
+        ({"weeks": 1}, "weeks", "between 2 and 26 weeks"),
         ({"habit": "magic"}, "habit", "Select a valid choice"),
     ],
 )
@@ -193,7 +194,10 @@ def test_a_night_outside_any_experiment_asks_nothing(alice, alice_client):
     make_experiment(alice, "2026-11-20")
     html = alice_client.get("/nights/new/?date=2026-11-10").content.decode()
     assert 'name="experiment_done"' not in html
-    assert "Tonight:" in html  # tonight is still in the experiment
+    # Tonight is in the experiment, but an earlier night's page doesn't say so: only
+    # the morning log of last night, the history and the stretch guide do.
+    assert "Tonight:" not in html
+    assert "Tonight:" in alice_client.get("/nights/").content.decode()
 
 
 def test_the_answer_is_saved_with_the_night(alice, alice_client):
@@ -224,8 +228,13 @@ def test_the_experiment_page_shows_the_schedule_with_each_nights_cramps(alice, a
     make_episode(make_night(alice, "2026-11-21", experiment_done=True), severity=4)
     html = alice_client.get(f"/experiments/{experiment.pk}/").content.decode()
     assert 'id="schedule"' in html
-    assert '<a href="/nights/2026-11-21/">1 cramp</a> · did it' in html
-    assert '<a href="/nights/new/?date=2026-11-20">not logged</a>' in html
+    assert (
+        '<a href="/nights/2026-11-21/">1<span class="visually-hidden"> cramp</span></a>'
+        ' <span aria-hidden="true">✓</span><span class="visually-hidden">, you did it</span>'
+    ) in html
+    assert '<a href="/nights/new/?date=2026-11-20">log<span class="visually-hidden">' in html
+    # Tonight (the 24th) is marked, and nights ahead have nothing to log yet.
+    assert html.count('aria-current="date"') == 1
     assert "Interim: 4 of 24 nights so far." in html
     assert f"The draw’s seed is {experiment.seed}" in html
 
@@ -291,7 +300,9 @@ def test_a_finished_experiment_shows_its_result_by_plan_and_per_protocol(alice, 
     assert result.by_plan.verdict == "fewer cramps"
     assert (result.followed, result.answered) == (32, 32)
     assert "Interim" not in html
-    assert "Fewer cramps with stretch" in html
+    # Half a cramp added to each arm (none on test nights): 0.5 / 16.5 ≈ 98% fewer.
+    assert "Fewer cramps on test nights</strong>: test nights had 98% fewer" in html
+    assert "95% interval over 99% fewer to 75% fewer" in html
     assert "followed the plan on <strong>32 of the 32</strong>" in html
     listed = alice_client.get("/experiments/").content.decode()
     assert "Fewer cramps" in listed
@@ -323,4 +334,83 @@ def test_the_habit_table_links_a_promising_habit_to_a_fair_test(alice, alice_cli
     assert stretch.verdict == "no clear difference"
     assert stretch.ratio < 0.8
     html = response.content.decode()
-    assert 'href="/experiments/new/?habit=stretch">Looks promising: test it fairly' in html
+    assert (
+        'href="/experiments/new/?habit=stretch">Worth testing fairly: stretching before bed' in html
+    )
+
+
+def test_a_habit_with_an_experiment_links_to_it_instead(alice, alice_client):
+    experiment = make_experiment(alice, "2026-10-01")
+    for i in range(1, 29):
+        make_night(alice, TONIGHT - dt.timedelta(days=i), stretch_minutes=10 * (i % 2))
+    html = alice_client.get("/reports/?period=4").content.decode()
+    assert f'href="/experiments/{experiment.pk}/">Tested fairly in your experiment' in html
+
+
+# ---- What the night log keeps straight -------------------------------------------------------
+
+
+def test_the_tested_habit_is_not_filled_in_from_the_night_before(alice, alice_client):
+    make_night(alice, LAST_NIGHT - dt.timedelta(days=1), stretch_minutes=12, water_glasses=7)
+    make_experiment(alice, "2026-11-20")
+    form = alice_client.get("/nights/new/").context["form"]
+    assert form["stretch_minutes"].value() in (None, 0)  # what the experiment tests
+    assert form["water_glasses"].value() == 7  # the rest carries forward as usual
+    html = alice_client.get("/nights/new/").content.decode()
+    assert "this is not filled in from the night before" in html
+
+
+def test_an_answer_that_contradicts_the_log_is_refused_and_nothing_saved(alice, alice_client):
+    make_experiment(alice, "2026-11-20")
+    data = night_post(LAST_NIGHT.isoformat(), stretch_minutes=0, experiment_done="true")
+    response = alice_client.post("/nights/new/", data)
+    assert response.status_code == 200
+    error = " ".join(response.context["form"].errors["experiment_done"])
+    assert "You answered “yes”" in error
+    assert "shows you didn’t" in error
+    assert not Night.objects.filter(user=alice).exists()
+    alice_client.post("/nights/new/", data | {"stretch_minutes": "8"})
+    assert Night.objects.get(user=alice).experiment_done is True
+
+
+def test_an_answer_for_a_night_outside_any_experiment_is_not_kept(alice, alice_client):
+    alice_client.post("/nights/new/", night_post(LAST_NIGHT.isoformat(), experiment_done="true"))
+    assert Night.objects.get(user=alice).experiment_done is None
+
+
+def test_deleting_an_experiment_forgets_its_answers_and_moves_the_data_version(
+    alice, alice_client, clock
+):
+    experiment = make_experiment(alice, "2026-11-20")
+    make_night(alice, "2026-11-21", experiment_done=True)
+    before = Night.objects.for_user(alice).data_version()
+    clock.shift(dt.timedelta(minutes=1))
+    alice_client.post(f"/experiments/{experiment.pk}/delete/")
+    assert Night.objects.get(user=alice).experiment_done is None
+    assert Night.objects.for_user(alice).data_version() != before
+
+
+def test_the_planner_counts_whole_pairs_in_the_weeks_asked_for(alice, alice_client):
+    # 8 weeks of 3-night blocks: 56 nights hold 9 pairs (54 nights), not 10 (60).
+    alice_client.post("/experiments/new/", plan(start_it=1, block_nights=3, weeks=8))
+    assert Experiment.objects.get(user=alice).pairs == 9
+
+
+def test_the_planner_offers_no_empty_choice_of_what_to_test(alice_client):
+    html = alice_client.get("/experiments/new/").content.decode()
+    assert "---------" not in html
+
+
+def test_a_plan_checked_but_not_started_says_so_gently(alice_client):
+    response = alice_client.post("/experiments/new/", plan(check=1, habit="own"))
+    html = response.content.decode()
+    assert "Please check the highlighted fields" in html
+    assert "Nothing was started" not in html
+
+
+def test_an_experiment_cannot_be_added_by_hand_in_the_admin(db):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("admin", "admin@example.com", "admin-password-1")
+    client = _client(admin)
+    assert client.get("/admin/journal/experiment/add/").status_code == 403

@@ -169,7 +169,7 @@ def test_the_experiments_file_lists_the_owners_plans_and_results(alice, bob, ali
     assert row["first_night"] == "2026-11-02"
     assert row["own_label"] == "'=cmd|' /c calc'!A0"  # never a formula in a spreadsheet
     assert (row["block_nights"], row["pairs"], row["seed"]) == ("2", "6", "20261102")
-    assert row["last_night"] == "2026-11-25"
+    assert row["planned_last_night"] == "2026-11-25"
     assert row["verdict"] == "not enough nights yet"
 
 

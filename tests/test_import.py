@@ -17,7 +17,7 @@ from django.test import Client
 
 from journal import csvio
 from journal.models import CrampEpisode, Night
-from tests.conftest import NIGHT_VALUES, make_episode, make_night, make_user
+from tests.conftest import NIGHT_VALUES, make_episode, make_experiment, make_night, make_user
 from tests.test_export import libreoffice
 
 URL = "/import/"
@@ -63,16 +63,22 @@ def episodes_file(*rows: dict) -> bytes:
     return csv_file(csvio.EPISODE_COLUMNS, [EPISODE | r for r in rows])
 
 
-def upload(client: Client, nights: bytes, episodes: bytes | None = None):
+def upload(
+    client: Client, nights: bytes, episodes: bytes | None = None, experiments: bytes | None = None
+):
     data = {"nights": SimpleUploadedFile("nights.csv", nights, "text/csv")}
     if episodes is not None:
         data["episodes"] = SimpleUploadedFile("episodes.csv", episodes, "text/csv")
+    if experiments is not None:
+        data["experiments"] = SimpleUploadedFile("experiments.csv", experiments, "text/csv")
     return client.post(URL, data)
 
 
-def preview(client: Client, nights: bytes, episodes: bytes | None = None):
+def preview(
+    client: Client, nights: bytes, episodes: bytes | None = None, experiments: bytes | None = None
+):
     """Upload the files; return the confirm token and the preview page."""
-    response = upload(client, nights, episodes)
+    response = upload(client, nights, episodes, experiments)
     assert response.status_code == 302, response.content.decode()
     token = parse_qs(urlsplit(response["Location"]).query)["token"][0]
     return token, client.get(response["Location"])
@@ -399,10 +405,10 @@ def export(client: Client) -> tuple[bytes, bytes]:
     )
 
 
-def import_as_carol(nights: bytes, episodes: bytes) -> Client:
+def import_as_carol(nights: bytes, episodes: bytes, experiments: bytes | None = None) -> Client:
     carol = Client()
     carol.force_login(make_user("carol"))
-    token, _ = preview(carol, nights, episodes)
+    token, _ = preview(carol, nights, episodes, experiments)
     assert confirm(carol, token)["Location"] == "/nights/"
     return carol
 
@@ -454,3 +460,71 @@ def test_an_import_that_replaces_cramps_redraws_the_charts(alice, alice_client):
     token, _ = preview(alice_client, nights, episodes_file({"severity": "1"}, {"severity": "2"}))
     confirm(alice_client, token, "replace")
     assert alice_client.get(chart).content != before
+
+
+# ---- Experiments ---------------------------------------------------------------------------
+
+EXPERIMENT = {
+    "first_night": "2026-10-01",
+    "habit": "stretch",
+    "own_label": "",
+    "block_nights": "2",
+    "pairs": "6",
+    "wash_in_nights": "0",
+    "seed": "12345",
+    "stopped_after": "",
+}
+
+
+def experiments_file(*rows: dict) -> bytes:
+    return csv_file(csvio.EXPERIMENT_INPUTS, [EXPERIMENT | r for r in rows])
+
+
+def test_an_experiment_comes_back_with_its_nights_answers_and_results(alice, alice_client):
+    experiment = make_experiment(alice, "2026-10-01", habit="own", own_label="=magnesium")
+    for planned in experiment.design.schedule()[:10]:
+        make_night(alice, planned.date, experiment_done=planned.test)
+    files = (*export(alice_client), _experiments(alice_client))
+    carol = import_as_carol(*files)
+    assert (*export(carol), _experiments(carol)) == files
+
+
+def _experiments(client: Client) -> bytes:
+    return b"".join(client.get("/export/experiments.csv").streaming_content)
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ({"first_night": "9999-12-20"}, "first_night: The first night must be between"),
+        ({"first_night": "0001-01-01"}, "first_night: The first night must be between"),
+        ({"stopped_after": "2027-06-01"}, "stopped_after: It must be between the first night"),
+        ({"pairs": "100", "block_nights": "7"}, "at most 182 nights"),
+        ({"habit": "own"}, "own_label: Give the thing you want to test a short name."),
+        ({"wash_in_nights": "2"}, "wash_in_nights: Leave at least one night"),
+        ({"seed": "-1"}, "seed:"),
+    ],
+)
+def test_a_bad_experiment_row_is_a_problem_on_the_preview_not_an_error(
+    alice, alice_client, row, problem
+):
+    _, page = preview(alice_client, nights_file({}), None, experiments_file(row))
+    assert page.status_code == 200
+    (bad,) = page.context["plan"].bad_rows
+    assert bad.file == "experiments"
+    assert any(p.startswith(problem) or problem in p for p in bad.problems), bad.problems
+
+
+def test_only_one_experiment_may_be_running_or_to_come(alice, alice_client):
+    make_experiment(alice, "2026-11-20", block_nights=1)  # running, to 1 December
+    future = {"first_night": "2026-12-05", "seed": "9"}
+    _, page = preview(alice_client, nights_file({}), None, experiments_file(future))
+    (bad,) = page.context["plan"].bad_rows
+    assert "still running or to come" in bad.problems[0]
+
+
+def test_an_experiment_already_in_the_journal_is_left_as_it_is(alice, alice_client):
+    make_experiment(alice, "2026-10-01", seed=12345)
+    _, page = preview(alice_client, nights_file({}), None, experiments_file({}))
+    plan = page.context["plan"]
+    assert (plan.known_experiments, plan.experiments, plan.bad_rows) == (1, [], [])

@@ -20,14 +20,42 @@ def num(value: float | None, digits: int = 1) -> str:
 
 @register.filter
 def change(ratio: float | None) -> str:
-    """A rate ratio as a change: 0.62 -> '38% fewer', 1.5 -> '50% more'."""
+    """A rate ratio as a change: 0.62 -> '38% fewer', 1.5 -> '50% more', and from
+    twice on as a multiple, which reads more easily: 2.25 -> '2.3 times as many'."""
     if ratio is None:
         return "–"
     if abs(ratio - 1) < 0.005:
         return "the same"
+    if ratio < 0.005:
+        return "over 99% fewer"
     if ratio < 1:
         return f"{(1 - ratio) * 100:.0f}% fewer"
+    if ratio >= 2:
+        return f"{ratio:.1f} times as many"
     return f"{(ratio - 1) * 100:.0f}% more"
+
+
+@register.filter
+def compared(ratio: float | None) -> str:
+    """The start of "… cramps per night than (as) …": '38% fewer cramps per night than',
+    'as many cramps per night as', '2.3 times as many cramps per night as'."""
+    said = change(ratio)
+    if said == "the same":
+        return "as many cramps per night as"
+    return f"{said} cramps per night {'as' if said.endswith('as many') else 'than'}"
+
+
+@register.filter
+def interval(estimate) -> str:
+    """An estimate's 95% interval of a ratio, saying so where it has no limit yet."""
+    low, high = estimate.low, estimate.high
+    if low is not None and high is not None:
+        return f"95% interval {change(low)} to {change(high)}"
+    if low is not None:
+        return f"95% interval from {change(low)}, with no upper limit yet"
+    if high is not None:
+        return f"95% interval up to {change(high)}, with no lower limit yet"
+    return "no limit either way yet"
 
 
 @register.filter

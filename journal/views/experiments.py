@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from journal.dates import last_night, local_today
-from journal.forms import ExperimentForm
-from journal.models import Experiment, Night
+from journal.dates import last_night, local_today, this_evening
+from journal.forms import ExperimentForm, pairs_in
+from journal.models import Experiment, Night, Profile
 from journal.stats import experiments as planning
 
 RECENT_DAYS = 28  # the nights a plan's power is worked out from
+PROPOSED_WEEKS = 12
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -37,6 +38,11 @@ class Preview:
     @property
     def weeks(self) -> float:
         return self.design.nights / 7
+
+
+def _running(user, tonight: dt.date) -> Experiment | None:
+    """The experiment still running or to come, if any (at most one)."""
+    return next((e for e in Experiment.objects.for_user(user) if not e.is_over(tonight)), None)
 
 
 def _recent_rate(user, tonight: dt.date) -> planning.Rate:
@@ -72,7 +78,8 @@ def _proposed(request: HttpRequest, tonight: dt.date, rate: planning.Rate) -> di
     if habit not in planning.OPTIONS:
         habit = "stretch"
     block = planning.OPTIONS[habit].block_nights
-    pairs = planning.suggested_pairs(rate, block) or planning.MAX_NIGHTS // (2 * block)
+    # When even half a year falls short, twelve weeks: a start, and the page says why.
+    pairs = planning.suggested_pairs(rate, block) or pairs_in(PROPOSED_WEEKS, block)
     return {
         "habit": habit,
         "block_nights": str(block),
@@ -86,14 +93,12 @@ def _proposed(request: HttpRequest, tonight: dt.date, rate: planning.Rate) -> di
 @never_cache
 def experiments(request: HttpRequest) -> HttpResponse:
     tz = request.profile.tzinfo
-    tonight = local_today(tz)
-    mine = list(Experiment.objects.for_user(request.user))
-    current = next((e for e in mine if not e.is_over(tonight)), None)
-    past = [(e, e.result(last_night(tz))) for e in mine if e is not current]
+    mine = Experiment.objects.for_user(request.user).with_results(last_night(tz))
+    current = next((e for e, _ in mine if not e.is_over(local_today(tz))), None)
     context = {
         "current": current,
-        "tonight": current.design.night(tonight) if current else None,
-        "past": past,
+        "tonight": current.design.night(this_evening(tz)) if current else None,
+        "past": [(e, result) for e, result in mine if e is not current],
     }
     return render(request, "journal/experiments.html", context)
 
@@ -104,10 +109,7 @@ def experiments(request: HttpRequest) -> HttpResponse:
 def experiment_new(request: HttpRequest) -> HttpResponse:
     tz = request.profile.tzinfo
     tonight = local_today(tz)
-    running = next(
-        (e for e in Experiment.objects.for_user(request.user) if not e.is_over(tonight)), None
-    )
-    if running:
+    if running := _running(request.user, tonight):
         messages.info(request, "One experiment at a time: this one is still running.")
         return redirect(running)
     rate = _recent_rate(request.user, tonight)
@@ -117,12 +119,23 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
             form.instance.user = request.user
             form.instance.seed = secrets.randbits(63)
             with transaction.atomic():
-                experiment = form.save()
-            messages.success(request, f"Your experiment starts on {experiment.start:%a %-d %b}.")
-            return redirect(experiment)
+                # Two tabs starting at once: the second waits here, then finds the first.
+                Profile.objects.select_for_update().get(user=request.user)
+                if not _running(request.user, tonight):
+                    experiment = form.save()
+                    messages.success(
+                        request, f"Your experiment starts on {experiment.start:%a %-d %b}."
+                    )
+                    return redirect(experiment)
+            return redirect("journal:experiments")
     else:
         form = ExperimentForm(_proposed(request, tonight, rate), user=request.user, tonight=tonight)
-    context = {"form": form, "preview": _preview(form, rate), "planning": planning}
+    context = {
+        "form": form,
+        "preview": _preview(form, rate),
+        "planning": planning,
+        "starting": "start_it" in request.POST,
+    }
     return render(request, "journal/experiment_new.html", context)
 
 
@@ -134,20 +147,33 @@ class Day:
     planned: planning.PlannedNight | None  # None outside the schedule
     night: planning.LoggedNight | None  # None if not logged
     counted: bool  # within what the result counts (past, not after a stop)
+    cancelled: bool  # after the experiment was stopped
+    tonight: bool
 
 
-def _calendar(experiment: Experiment, through: dt.date) -> list[list[Day]]:
+def _calendar(
+    experiment: Experiment, through: dt.date, tonight: dt.date, logged: list
+) -> list[list[Day]]:
     """The schedule as Monday-to-Sunday weeks, with each night's logged cramps."""
     design = experiment.design
     planned = {p.date: p for p in design.schedule()}
-    logged = {n.date: n for n in experiment.logged_nights()}
+    nights = {n.date: n for n in logged}
+    stopped = experiment.stopped_after
     day = design.start - dt.timedelta(days=design.start.weekday())
     weeks = []
     while day <= design.end:
+        week = [day + dt.timedelta(days=i) for i in range(7)]
         weeks.append(
             [
-                Day(d, planned.get(d), logged.get(d), d <= through)
-                for d in (day + dt.timedelta(days=i) for i in range(7))
+                Day(
+                    d,
+                    planned.get(d),
+                    nights.get(d),
+                    d <= through,
+                    stopped is not None and d > stopped,
+                    d == tonight and not stopped,
+                )
+                for d in week
             ]
         )
         day += dt.timedelta(days=7)
@@ -159,15 +185,18 @@ def _calendar(experiment: Experiment, through: dt.date) -> list[list[Day]]:
 def experiment(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Experiment, user=request.user, pk=pk)
     tz = request.profile.tzinfo
-    result = found.result(last_night(tz))
+    tonight = this_evening(tz)
+    logged = found.logged_nights()
+    result = found.result(last_night(tz), logged)
     context = {
         "experiment": found,
         "option": found.option,
         "result": result,
-        "calendar": _calendar(found, result.through),
-        "tonight": found.design.night(local_today(tz)) if not found.stopped_after else None,
+        "calendar": _calendar(found, result.through, tonight, logged),
+        "tonight": found.design.night(tonight) if not found.stopped_after else None,
         "over": found.is_over(local_today(tz)),
         "weekdays": WEEKDAYS,
+        "min_pairs": planning.MIN_PAIRS,
     }
     return render(request, "journal/experiment.html", context)
 
@@ -203,7 +232,9 @@ def experiment_stop(request: HttpRequest, pk: int) -> HttpResponse:
 def experiment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Experiment, user=request.user, pk=pk)
     if request.method == "POST":
-        found.delete()
+        with transaction.atomic():
+            found.forget_answers()
+            found.delete()
         messages.success(request, "Experiment deleted. Your logged nights are all still there.")
         return redirect("journal:experiments")
     return render(request, "journal/experiment_delete.html", {"experiment": found})

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from journal.dates import last_night, latest_loggable_night, local_today
+from journal.dates import last_night, latest_loggable_night, this_evening
 from journal.forms import EpisodeFormSet, NightForm
-from journal.models import HABIT_FIELDS, Experiment, Night
+from journal.models import HABIT_FIELDS, TESTED_FIELDS, Experiment, Night
 
 NIGHTS_PER_PAGE = 30
 # What the history table shows: reading only these keeps a page of nights cheap.
@@ -40,7 +40,7 @@ def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
             "You pressed “No cramps” but filled in a cramp. Press “Save night” to keep it, "
             "or clear the cramp first.",
         )
-    if not (form.is_valid() and formset.is_valid()):
+    if not (form.is_valid() and formset.is_valid() and _fits_the_experiment(request, form)):
         return None
     try:
         with transaction.atomic():
@@ -56,6 +56,28 @@ def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
     return night
 
 
+def _fits_the_experiment(request: HttpRequest, form: NightForm) -> bool:
+    """The answer to an experiment's question belongs to its nights only, and must not
+    contradict what the rest of the log says was done (say, "yes, I stretched" with no
+    minutes of stretching): one of the two is a slip, and only the person knows which."""
+    night = form.instance
+    experiment = Experiment.objects.for_user(request.user).covering(night.date)
+    if experiment is None:
+        night.experiment_done = None
+        return True
+    option = experiment.option
+    logged = option.logged(night.as_night_data()) if option.logged else None
+    if night.experiment_done is None or logged is None or logged == night.experiment_done:
+        return True
+    said, shows = ("yes", "you didn’t") if night.experiment_done else ("no", "you did")
+    form.add_error(
+        "experiment_done",
+        f"You answered “{said}” to “{option.question}”, but what you logged below shows "
+        f"{shows}. Change whichever is wrong.",
+    )
+    return False
+
+
 def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> HttpResponse:
     """The night form, with the experiment's question when the night is one of its own."""
     experiments = Experiment.objects.for_user(request.user)
@@ -69,11 +91,20 @@ def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> 
             "planned": experiment.design.night(date),
             "answer": field.to_python(form["experiment_done"].value()),
         }
-    if extra.get("creating"):
-        tonight = local_today(request.profile.tzinfo)
-        if running := experiments.covering(tonight):
-            context |= {"tonight_experiment": running, "tonight": running.design.night(tonight)}
+    # What tonight is, when logging last night (not an earlier one, which would be
+    # a second, confusing experiment box).
+    if extra.get("creating") and date == last_night(request.profile.tzinfo):
+        context |= _tonight(request)
     return render(request, template, context)
+
+
+def _tonight(request: HttpRequest) -> dict:
+    """The running experiment's plan for tonight, for the pages that show it."""
+    tonight = this_evening(request.profile.tzinfo)
+    experiment = Experiment.objects.for_user(request.user).covering(tonight)
+    if experiment is None or experiment.stopped_after:
+        return {}
+    return {"tonight_experiment": experiment, "tonight": experiment.design.night(tonight)}
 
 
 def _date_of(form: NightForm) -> dt.date | None:
@@ -123,13 +154,22 @@ def night_new(request: HttpRequest) -> HttpResponse:
 
     initial: dict = {"date": date}
     # Habits carry forward, never back: an earlier night is not filled from a later one.
+    # What an experiment tests doesn't: the night before may have had the other plan.
     previous = nights.filter(date__lt=date).first()
+    experiment = Experiment.objects.for_user(request.user).covering(date)
+    tested = TESTED_FIELDS[experiment.habit] if experiment else ()
     if previous:
-        initial |= {name: getattr(previous, name) for name in HABIT_FIELDS}
+        initial |= {name: getattr(previous, name) for name in HABIT_FIELDS if name not in tested}
     form = NightForm(initial=initial, user=request.user, tz=tz)
     formset = EpisodeFormSet(instance=form.instance, prefix=EPISODES_PREFIX)
     return _night_page(
-        request, "journal/night_form.html", form, formset, creating=True, previous=previous
+        request,
+        "journal/night_form.html",
+        form,
+        formset,
+        creating=True,
+        previous=previous,
+        not_carried=bool(previous and tested),
     )
 
 
@@ -171,21 +211,11 @@ def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(nights, NIGHTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = page.object_list.with_cramp_summary()
     tz = request.profile.tzinfo
-    return render(
-        request,
-        "journal/history.html",
-        {"page": page, "last_night": last_night(tz), "today": latest_loggable_night(tz)},
-    )
+    context = {"page": page, "last_night": last_night(tz), "today": latest_loggable_night(tz)}
+    return render(request, "journal/history.html", context | _tonight(request))
 
 
 @login_required
 @never_cache
 def routine(request: HttpRequest) -> HttpResponse:
-    tonight = local_today(request.profile.tzinfo)
-    experiment = Experiment.objects.for_user(request.user).covering(tonight)
-    context = (
-        {"experiment": experiment, "planned": experiment.design.night(tonight)}
-        if experiment
-        else {}
-    )
-    return render(request, "journal/routine.html", context)
+    return render(request, "journal/routine.html", _tonight(request))

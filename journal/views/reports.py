@@ -20,7 +20,8 @@ from django.views.decorators.cache import never_cache
 from journal import charts, stats
 from journal.dates import last_night
 from journal.forms import DEFAULT_PERIOD, ReportForm
-from journal.models import Night
+from journal.models import Experiment, Night
+from journal.stats import experiments
 
 CHART_CACHE_SECONDS = 7 * 24 * 3600  # the data version in the key makes stale hits impossible
 _VERSION = re.compile(r"[\w.-]{1,80}")  # what data_version() gives; anything else is ignored
@@ -101,6 +102,9 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
     start, end = form.range
     nights = Night.objects.for_user(user).between(start, end).stats_data()
     weeks, comparisons = stats.weekly(nights, start, end), stats.compare_habits(nights)
+    tested: dict[str, Experiment] = {}  # the latest experiment of each habit
+    for experiment in Experiment.objects.for_user(user):
+        tested.setdefault(experiment.habit, experiment)
     leave_for_charts(
         user, (start, end), version, weeks=_plain(weeks), comparisons=_plain(comparisons)
     )
@@ -116,6 +120,11 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
         "logged": len(nights),
         "weeks": weeks,
         "comparisons": comparisons,
+        # Each row, the experiment that tested it, and what the planner would test.
+        "rows": [
+            (c, tested.get(c.habit.experiment), experiments.OPTIONS.get(c.habit.experiment))
+            for c in comparisons
+        ],
         "tested": sum(c.p is not None for c in comparisons),
         "trend": stats.cramp_trend(nights),
         "gaps": stats.logging_gaps(nights, end),
@@ -136,6 +145,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "journal/_reports_body.html",
         form.range,
         lambda version: _report_context(form, request.user, version),
+        also=Experiment.objects.for_user(request.user).data_version(),  # rows link to them
     )
     return render(request, "journal/reports.html", {"form": form, "body": body})
 

@@ -22,9 +22,9 @@ def _experiments(user, start, end, tz) -> list[tuple[Experiment, object]]:
     """The experiments with nights in the period, with their results so far."""
     lately = last_night(tz)
     return [
-        (e, e.result(lately))
-        for e in Experiment.objects.for_user(user).order_by("start")
-        if e.start <= end and e.last_counted >= start and e.start <= lately
+        (e, result)
+        for e, result in Experiment.objects.for_user(user).order_by("start").with_results(lately)
+        if e.start <= min(end, lately) and e.last_counted >= start
     ]
 
 
