@@ -94,9 +94,11 @@ old = load_old_stats()
 
 
 def _covers(row, truth: float) -> float | None:
-    if row.low is None:
+    """Whether the interval holds the truth; None without a ratio. An experiment's bound
+    that its test can't set (None beside a ratio) is no limit that way."""
+    if row.ratio is None:
         return None
-    return float(row.low <= truth <= row.high)
+    return float((row.low is None or row.low <= truth) and (row.high is None or truth <= row.high))
 
 
 def _tables(counts, habits) -> tuple[list | Exception, list | Exception]:

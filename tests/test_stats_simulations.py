@@ -303,7 +303,10 @@ def test_with_streaks_the_stretching_interval_covers_the_true_ratio_about_95_per
             300, COVERAGE_DIARIES, lambda r: draw_diary(r, "streaks", stretch_ratio=TRUE_RATIO)
         )
     ]
-    covered = sum(row.low <= TRUE_RATIO <= row.high for row in rows) / COVERAGE_DIARIES
+    # A few diaries in long spells have fewer than 7 nights on one side: no interval.
+    with_interval = [row for row in rows if row.low is not None]
+    assert len(with_interval) >= 0.98 * COVERAGE_DIARIES
+    covered = sum(row.low <= TRUE_RATIO <= row.high for row in with_interval) / len(with_interval)
     fewer = sum(row.verdict == FEWER for row in rows) / COVERAGE_DIARIES
     report("streaks: stretching interval covers 0.6", covered, COVERAGE_DIARIES)
     report("streaks: stretching row says fewer (power)", fewer, COVERAGE_DIARIES)
@@ -491,7 +494,14 @@ def test_an_experiment_without_an_effect_rarely_claims_one_despite_trend_and_str
 
 def test_an_experiments_interval_covers_the_true_ratio_about_95_percent_of_the_time():
     results = twelve_week_experiments(701, ratio=TRUE_RATIO)
-    covered = sum(r.low <= TRUE_RATIO <= r.high for r in results) / EXPERIMENT_DIARIES
+    # A bound the randomisation test can't set is no limit that way: it covers.
+    covered = (
+        sum(
+            (r.low is None or r.low <= TRUE_RATIO) and (r.high is None or r.high >= TRUE_RATIO)
+            for r in results
+        )
+        / EXPERIMENT_DIARIES
+    )
     fewer = sum(r.verdict == FEWER for r in results) / EXPERIMENT_DIARIES
     report("experiment, ratio 0.6: by-plan interval covers it", covered, EXPERIMENT_DIARIES)
     report("experiment, ratio 0.6: by plan says fewer (power)", fewer, EXPERIMENT_DIARIES)

@@ -68,6 +68,7 @@ def known_share(values: Iterable[bool | None]) -> float | None:
 # ---- When drinks came ------------------------------------------------------------------
 
 _NOON = 12 * 60  # a bedtime before this is after midnight
+_SMALL_HOURS_END = 6 * 60
 
 
 def _minutes(t: dt.time) -> int:
@@ -79,15 +80,15 @@ def minutes_before_bed(at: dt.time, bedtime: dt.time) -> int:
 
     A night is dated by its evening. With a bedtime before midnight, every time is of
     that day: a 05:30 coffee on waking is long before a 22:00 bedtime, and 23:30 after
-    it. A bedtime before noon is after midnight (00:30, or 06:30 after a night shift),
-    and the clock then runs from noon to noon: 20:00 and 06:10 are both before a 06:30
-    bedtime, 00:10 is just before a 00:30 one, and 01:00 after it.
+    it. A bedtime before noon is after midnight (00:30, or 06:30 after a night shift):
+    a time up to it is in that night, and so is one after it but before 06:00 (a 01:00
+    nightcap after a 00:30 bedtime); any other time is of the evening's own day, before
+    it (20:00, or a 07:00 coffee that morning before a 05:30 bedtime).
     """
     bed, drink = _minutes(bedtime), _minutes(at)
-    if bed < _NOON:
-        day = 24 * 60
-        return (bed - _NOON) % day - (drink - _NOON) % day
-    return bed - drink
+    if bed >= _NOON or drink <= bed or drink < _SMALL_HOURS_END:
+        return bed - drink
+    return bed + 24 * 60 - drink
 
 
 def is_late(

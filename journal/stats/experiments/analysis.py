@@ -160,12 +160,14 @@ def _poisson_interval(
     """The 95% interval of a common rate ratio if each night's cramps were Poisson around
     its pair's own rate: within a pair, the test block's share of the pair's cramps is
     binomial, with odds ρ × (its nights ÷ the usual block's). A conditional Poisson
-    regression (statsmodels' binomial GLM with that offset) fits ρ."""
-    counts = np.column_stack([test, usual])
-    offset = np.log(test_nights / usual_nights)
+    regression (statsmodels' binomial GLM with that offset) fits ρ. A pair without a
+    cramp says nothing about the split and is left out."""
+    some = test + usual > 0
+    counts = np.column_stack([test[some], usual[some]])
+    offset = np.log(test_nights[some] / usual_nights[some])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # non-integer counts after the half-cramp correction
-        fit = GLM(counts, np.ones((len(test), 1)), family=Binomial(), offset=offset).fit()
+        fit = GLM(counts, np.ones((len(counts), 1)), family=Binomial(), offset=offset).fit()
     coefficient, se = float(fit.params[0]), float(fit.bse[0])
     z = norm.ppf(1 - _ALPHA / 2)
     return math.exp(coefficient - z * se), math.exp(coefficient + z * se)
