@@ -127,6 +127,7 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
                         request, f"Your experiment starts on {experiment.start:%a %-d %b}."
                     )
                     return redirect(experiment)
+            messages.info(request, "Another experiment was started meanwhile: here it is.")
             return redirect("journal:experiments")
     else:
         form = ExperimentForm(_proposed(request, tonight, rate), user=request.user, tonight=tonight)
