@@ -195,15 +195,23 @@ def test_a_night_outside_any_experiment_asks_nothing(alice, alice_client):
     html = alice_client.get("/nights/new/?date=2026-11-10").content.decode()
     assert 'name="experiment_done"' not in html
     # Tonight is in the experiment, but an earlier night's page doesn't say so: only
-    # the morning log of last night, the history and the stretch guide do.
+    # the morning log of last night and the stretch guide do (and the message on saving).
     assert "Tonight:" not in html
-    assert "Tonight:" in alice_client.get("/nights/").content.decode()
 
 
-def test_the_answer_is_saved_with_the_night(alice, alice_client):
-    make_experiment(alice, "2026-11-20")
-    alice_client.post("/nights/new/", night_post(LAST_NIGHT.isoformat(), experiment_done="true"))
+def test_the_answer_is_saved_with_the_night_and_the_message_says_what_tonight_is(
+    alice, alice_client
+):
+    experiment = make_experiment(alice, "2026-11-20")
+    response = alice_client.post(
+        "/nights/new/",
+        night_post(LAST_NIGHT.isoformat(), experiment_done="true", stretch_minutes=10),
+        follow=True,
+    )
     assert Night.objects.get(user=alice, date=LAST_NIGHT).experiment_done is True
+    tonight = experiment.design.night(TONIGHT)
+    said = "stretch" if tonight.test else "no stretching"
+    assert f"Saved the night of Mon 23 Nov 2026. Tonight: {said}." in response.content.decode()
     html = alice_client.get(f"/nights/{LAST_NIGHT}/").content.decode()
     assert 'id="id_experiment_done_yes" value="true" checked' in html
 

@@ -140,7 +140,12 @@ def night_new(request: HttpRequest) -> HttpResponse:
         formset = EpisodeFormSet(request.POST, instance=form.instance, prefix=EPISODES_PREFIX)
         night = _save_night(request, form, formset)
         if night:
-            messages.success(request, f"Saved the night of {_nice(night.date)}.")
+            saved = f"Saved the night of {_nice(night.date)}."
+            # History, where this lands, doesn't ask about experiments: the message says.
+            if tonight := _tonight(request):
+                option, planned = tonight["tonight_experiment"].option, tonight["tonight"]
+                saved += f" Tonight: {option.test_short if planned.test else option.usual_short}."
+            messages.success(request, saved)
             return redirect("journal:history")
         return _night_page(request, "journal/night_form.html", form, formset, creating=True)
 
@@ -212,7 +217,7 @@ def history(request: HttpRequest) -> HttpResponse:
     page.object_list = page.object_list.with_cramp_summary()
     tz = request.profile.tzinfo
     context = {"page": page, "last_night": last_night(tz), "today": latest_loggable_night(tz)}
-    return render(request, "journal/history.html", context | _tonight(request))
+    return render(request, "journal/history.html", context)
 
 
 @login_required
