@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from decimal import Decimal
 from itertools import compress
 
@@ -436,7 +437,7 @@ class ExperimentQuerySet(models.QuerySet):
 
     def covering(self, date: dt.date) -> Experiment | None:
         """The experiment that counts the night of ``date``, if any (one at a time)."""
-        return next((e for e in self if e.start <= date <= e.last_counted), None)
+        return covering(self, date)
 
     def plans(self) -> dict[dt.date, tuple[str, str]]:
         """Each counted night of these experiments: (the experiment, "test" or "usual")."""
@@ -468,6 +469,11 @@ class ExperimentQuerySet(models.QuerySet):
         agg = self.order_by().aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
         last = agg["last"].timestamp() if agg["last"] else 0
         return f"{agg['n']}-{agg['top']}-{last:.6f}"
+
+
+def covering(experiments: Iterable[Experiment], date: dt.date) -> Experiment | None:
+    """Of these experiments (one person's, fetched once), the one counting ``date``."""
+    return next((e for e in experiments if e.start <= date <= e.last_counted), None)
 
 
 class Experiment(models.Model):

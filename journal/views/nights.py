@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from journal.dates import last_night, latest_loggable_night, this_evening
 from journal.forms import EpisodeFormSet, NightForm
-from journal.models import HABIT_FIELDS, TESTED_FIELDS, Experiment, Night
+from journal.models import HABIT_FIELDS, TESTED_FIELDS, Experiment, Night, covering
 
 NIGHTS_PER_PAGE = 30
 # What the history table shows: reading only these keeps a page of nights cheap.
@@ -32,7 +32,9 @@ def _nice(date: dt.date) -> str:
     return date.strftime("%a %-d %b %Y")
 
 
-def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
+def _save_night(
+    request: HttpRequest, form: NightForm, formset, experiments: list[Experiment]
+) -> Night | None:
     """Validate the night and its episodes together; save all of it or nothing."""
     if "no_cramps" in request.POST and any(f.has_changed() for f in formset.extra_forms):
         form.add_error(
@@ -40,7 +42,7 @@ def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
             "You pressed “No cramps” but filled in a cramp. Press “Save night” to keep it, "
             "or clear the cramp first.",
         )
-    if not (form.is_valid() and formset.is_valid() and _fits_the_experiment(request, form)):
+    if not (form.is_valid() and formset.is_valid() and _fits_the_experiment(form, experiments)):
         return None
     try:
         with transaction.atomic():
@@ -56,12 +58,12 @@ def _save_night(request: HttpRequest, form: NightForm, formset) -> Night | None:
     return night
 
 
-def _fits_the_experiment(request: HttpRequest, form: NightForm) -> bool:
+def _fits_the_experiment(form: NightForm, experiments: list[Experiment]) -> bool:
     """The answer to an experiment's question belongs to its nights only, and must not
     contradict what the rest of the log says was done (say, "yes, I stretched" with no
     minutes of stretching): one of the two is a slip, and only the person knows which."""
     night = form.instance
-    experiment = Experiment.objects.for_user(request.user).covering(night.date)
+    experiment = covering(experiments, night.date)
     if experiment is None:
         night.experiment_done = None
         return True
@@ -78,11 +80,12 @@ def _fits_the_experiment(request: HttpRequest, form: NightForm) -> bool:
     return False
 
 
-def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> HttpResponse:
+def _night_page(
+    request: HttpRequest, form, formset, experiments: list[Experiment], **extra
+) -> HttpResponse:
     """The night form, with the experiment's question when the night is one of its own."""
-    experiments = Experiment.objects.for_user(request.user)
     date = form.instance.date if form.instance.pk else _date_of(form)
-    experiment = experiments.covering(date) if date else None
+    experiment = covering(experiments, date) if date else None
     context = {"form": form, "formset": formset, **extra}
     if experiment:
         field = form.fields["experiment_done"]
@@ -94,14 +97,16 @@ def _night_page(request: HttpRequest, template: str, form, formset, **extra) -> 
     # What tonight is, when logging last night (not an earlier one, which would be
     # a second, confusing experiment box).
     if extra.get("creating") and date == last_night(request.profile.tzinfo):
-        context |= _tonight(request)
-    return render(request, template, context)
+        context |= _tonight(request, experiments)
+    return render(request, "journal/night_form.html", context)
 
 
-def _tonight(request: HttpRequest) -> dict:
+def _tonight(request: HttpRequest, experiments: list[Experiment] | None = None) -> dict:
     """The running experiment's plan for tonight, for the pages that show it."""
     tonight = this_evening(request.profile.tzinfo)
-    experiment = Experiment.objects.for_user(request.user).covering(tonight)
+    if experiments is None:
+        experiments = list(Experiment.objects.for_user(request.user))
+    experiment = covering(experiments, tonight)
     if experiment is None or experiment.stopped_after:
         return {}
     return {"tonight_experiment": experiment, "tonight": experiment.design.night(tonight)}
@@ -135,19 +140,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def night_new(request: HttpRequest) -> HttpResponse:
     tz = request.profile.tzinfo
     nights = Night.objects.for_user(request.user)
+    experiments = list(Experiment.objects.for_user(request.user))
     if request.method == "POST":
         form = NightForm(request.POST, user=request.user, tz=tz)
         formset = EpisodeFormSet(request.POST, instance=form.instance, prefix=EPISODES_PREFIX)
-        night = _save_night(request, form, formset)
+        night = _save_night(request, form, formset, experiments)
         if night:
             saved = f"Saved the night of {_nice(night.date)}."
             # History, where this lands, doesn't ask about experiments: the message says.
-            if tonight := _tonight(request):
+            if tonight := _tonight(request, experiments):
                 option, planned = tonight["tonight_experiment"].option, tonight["tonight"]
                 saved += f" Tonight: {option.test_short if planned.test else option.usual_short}."
             messages.success(request, saved)
             return redirect("journal:history")
-        return _night_page(request, "journal/night_form.html", form, formset, creating=True)
+        return _night_page(request, form, formset, experiments, creating=True)
 
     try:
         date = dt.date.fromisoformat(request.GET.get("date", ""))
@@ -161,7 +167,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
     # Habits carry forward, never back: an earlier night is not filled from a later one.
     # What an experiment tests doesn't: the night before may have had the other plan.
     previous = nights.filter(date__lt=date).first()
-    experiment = Experiment.objects.for_user(request.user).covering(date)
+    experiment = covering(experiments, date)
     tested = TESTED_FIELDS[experiment.habit] if experiment else ()
     if previous:
         initial |= {name: getattr(previous, name) for name in HABIT_FIELDS if name not in tested}
@@ -169,9 +175,9 @@ def night_new(request: HttpRequest) -> HttpResponse:
     formset = EpisodeFormSet(instance=form.instance, prefix=EPISODES_PREFIX)
     return _night_page(
         request,
-        "journal/night_form.html",
         form,
         formset,
+        experiments,
         creating=True,
         previous=previous,
         not_carried=bool(previous and tested),
@@ -184,17 +190,18 @@ def night_new(request: HttpRequest) -> HttpResponse:
 def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
     night = get_object_or_404(Night, user=request.user, date=date)
     tz = request.profile.tzinfo
+    experiments = list(Experiment.objects.for_user(request.user))
     if request.method == "POST":
         form = NightForm(request.POST, instance=night, user=request.user, tz=tz)
         formset = EpisodeFormSet(request.POST, instance=night, prefix=EPISODES_PREFIX)
-        saved = _save_night(request, form, formset)
+        saved = _save_night(request, form, formset, experiments)
         if saved:
             messages.success(request, f"Updated the night of {_nice(saved.date)}.")
             return redirect("journal:history")
     else:
         form = NightForm(instance=night, user=request.user, tz=tz)
         formset = EpisodeFormSet(instance=night, prefix=EPISODES_PREFIX)
-    return _night_page(request, "journal/night_form.html", form, formset, night=night)
+    return _night_page(request, form, formset, experiments, night=night)
 
 
 @login_required
