@@ -566,12 +566,13 @@ class ExperimentForm(forms.ModelForm):
                     f"{least_weeks(block)} weeks: {planning.MIN_PAIRS} pairs of blocks are "
                     "the fewest that can show a clear difference.",
                 )
-        running = [e for e in Experiment.objects.for_user(self.user) if not e.is_over(self.tonight)]
-        if running:
-            raise forms.ValidationError(
-                f"“{running[0].option.label}” is still running. Finish or stop it before "
-                "starting another: one experiment at a time keeps each answer clear."
-            )
+        start = data.get("start")
+        for other in Experiment.objects.for_user(self.user):
+            if not other.is_over(self.tonight) or (start and start <= other.last_counted):
+                raise forms.ValidationError(
+                    f"“{other.option.label}” is still running. Finish or stop it before "
+                    "starting another: one experiment at a time keeps each answer clear."
+                )
         return data
 
     def save(self, commit: bool = True) -> Experiment:
@@ -629,8 +630,7 @@ class ImportedExperimentForm(forms.ModelForm):
         stopped = data.get("stopped_after")
         if stopped and start and block and pairs:
             end = start + dt.timedelta(days=pairs * 2 * block - 1)
-            if not start <= stopped <= end:
-                self.add_error(
-                    "stopped_after", f"It must be between the first night and the last, {end}."
-                )
+            last = min(end, self.tonight - dt.timedelta(days=1))  # a stop is in the past
+            if not start <= stopped <= last:
+                self.add_error("stopped_after", f"It must be between the first night and {last}.")
         return data

@@ -569,13 +569,15 @@ class Experiment(models.Model):
         """Finished or stopped by tonight: a new experiment may start."""
         return self.stopped_after is not None or self.end < tonight
 
-    def forget_answers(self) -> None:
-        """Clear the answers to this experiment's question from its nights, which would
-        otherwise read as answers to the next one's. updated_at moves with them, so the
-        person's data version does too."""
-        Night.objects.for_user(self.user).between(self.start, self.end).exclude(
-            experiment_done=None
-        ).update(experiment_done=None, updated_at=timezone.now())
+    def forget_answers(self, after: dt.date | None = None) -> None:
+        """Clear the answers to this experiment's question from its nights (those after
+        ``after`` only, when it stops early), which would otherwise read as answers to
+        the next one's. updated_at moves with them, so the data version does too."""
+        first = self.start if after is None else after + dt.timedelta(days=1)
+        last = self.end if after is not None else self.last_counted
+        Night.objects.for_user(self.user).between(first, last).exclude(experiment_done=None).update(
+            experiment_done=None, updated_at=timezone.now()
+        )
 
     def logged_nights(self) -> list[planning.LoggedNight]:
         """The experiment's nights in the diary, as plain data for the analysis."""

@@ -352,7 +352,7 @@ def test_a_habit_with_an_experiment_links_to_it_instead(alice, alice_client):
     for i in range(1, 29):
         make_night(alice, TONIGHT - dt.timedelta(days=i), stretch_minutes=10 * (i % 2))
     html = alice_client.get("/reports/?period=4").content.decode()
-    assert f'href="/experiments/{experiment.pk}/">Tested fairly in your experiment' in html
+    assert f'href="/experiments/{experiment.pk}/">See your experiment of it' in html
 
 
 # ---- What the night log keeps straight -------------------------------------------------------
@@ -422,3 +422,70 @@ def test_an_experiment_cannot_be_added_by_hand_in_the_admin(db):
     admin = User.objects.create_superuser("admin", "admin@example.com", "admin-password-1")
     client = _client(admin)
     assert client.get("/admin/journal/experiment/add/").status_code == 403
+
+
+def test_deleting_a_stopped_experiment_leaves_the_next_ones_answers(alice, alice_client, clock):
+    first = make_experiment(alice, "2026-11-10", stopped_after=dt.date(2026, 11, 15))
+    make_experiment(alice, "2026-11-16", habit="water", block_nights=1)
+    make_night(alice, "2026-11-20", experiment_done=True, water_glasses=8)
+    alice_client.post(f"/experiments/{first.pk}/delete/")
+    assert Night.objects.get(user=alice, date="2026-11-20").experiment_done is True
+
+
+def test_stopping_forgets_an_answer_already_logged_for_tonight(alice, alice_client, clock):
+    clock.move_to(dt.datetime(2026, 11, 24, 19, tzinfo=dt.UTC))  # tonight can be logged
+    experiment = make_experiment(alice, "2026-11-20")
+    make_night(alice, "2026-11-24", experiment_done=True, stretch_minutes=10)
+    alice_client.post(f"/experiments/{experiment.pk}/stop/")
+    experiment.refresh_from_db()
+    assert experiment.stopped_after == LAST_NIGHT
+    assert Night.objects.get(user=alice, date=TONIGHT).experiment_done is None
+
+
+def test_an_early_riser_is_told_the_coming_evenings_plan(alice, alice_client, clock):
+    clock.move_to(dt.datetime(2026, 11, 24, 5, 30, tzinfo=dt.UTC))
+    experiment = make_experiment(alice, "2026-11-20")
+    coming = experiment.design.night(TONIGHT)  # the 24th, not the night just ended
+    html = alice_client.get("/nights/new/").content.decode()
+    assert f"night {coming.number} of 24" in html
+    response = alice_client.post(
+        "/nights/new/",
+        night_post(LAST_NIGHT.isoformat(), experiment_done="true", stretch_minutes=10),
+        follow=True,
+    )
+    said = "stretch" if coming.test else "no stretching"
+    assert f"Tonight: {said}." in response.content.decode()
+
+
+def test_the_quick_save_on_an_experiment_night_needs_the_answer(alice, alice_client):
+    make_experiment(alice, "2026-11-20")
+    data = night_post(LAST_NIGHT.isoformat()) | {"no_cramps": "1"}
+    response = alice_client.post("/nights/new/", data)
+    assert "first, then save" in " ".join(response.context["form"].errors["experiment_done"])
+    assert not Night.objects.filter(user=alice).exists()
+    alice_client.post("/nights/new/", data | {"experiment_done": "false", "stretch_minutes": "0"})
+    assert Night.objects.get(user=alice).experiment_done is False
+
+
+def test_the_planner_refuses_to_overlap_a_stopped_experiments_nights(alice, alice_client):
+    # A stop date in the future (from an old import, say) still holds those nights.
+    make_experiment(alice, "2026-11-20", stopped_after=dt.date(2026, 12, 1))
+    alice_client.post("/experiments/new/", plan(start_it=1))
+    assert Experiment.objects.filter(user=alice).count() == 1
+
+
+def test_after_the_last_night_the_page_has_a_result_and_no_tonight(alice, alice_client, clock):
+    experiment = make_experiment(alice, "2026-10-30")  # its 24th night: 22 November
+    clock.move_to(dt.datetime(2026, 11, 23, 1, tzinfo=dt.UTC))  # up at 01:00 after it
+    html = alice_client.get(f"/experiments/{experiment.pk}/").content.decode()
+    assert "Tonight:" not in html
+    assert "Finished." in html
+    assert "Stop early" not in html
+
+
+def test_a_habit_taken_up_once_is_worth_testing_fairly(alice, alice_client):
+    for i in range(1, 29):
+        make_night(alice, TONIGHT - dt.timedelta(days=i), stretch_minutes=10 * (i <= 14))
+    html = alice_client.get("/reports/?period=4").content.decode()
+    assert "Can’t tell apart from time" in html
+    assert 'href="/experiments/new/?habit=stretch">Worth testing fairly' in html

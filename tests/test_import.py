@@ -499,6 +499,10 @@ def _experiments(client: Client) -> bytes:
         ({"first_night": "9999-12-20"}, "first_night: The first night must be between"),
         ({"first_night": "0001-01-01"}, "first_night: The first night must be between"),
         ({"stopped_after": "2027-06-01"}, "stopped_after: It must be between the first night"),
+        (  # a stop is in the past: last night, 23 November, at the latest
+            {"first_night": "2026-11-20", "stopped_after": "2026-11-30"},
+            "stopped_after: It must be between the first night and 2026-11-23.",
+        ),
         ({"pairs": "100", "block_nights": "7"}, "at most 182 nights"),
         ({"habit": "own"}, "own_label: Give the thing you want to test a short name."),
         ({"wash_in_nights": "2"}, "wash_in_nights: Leave at least one night"),

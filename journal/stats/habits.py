@@ -91,8 +91,13 @@ class Comparison:
     @property
     def worth_testing(self) -> bool:
         """Its experiment could show whether it helps: the estimate points the helpful way
-        by PROMISING_RATIO, clear or not (a clear verdict is still only an association)."""
-        if self.ratio is None or self.habit.experiment is None:
+        by PROMISING_RATIO, clear or not (a clear verdict is still only an association),
+        or the habit was taken up once and only an experiment can tell."""
+        if self.habit.experiment is None:
+            return False
+        if self.tied_to_time:
+            return True  # only switching it on and off can tell
+        if self.ratio is None:
             return False
         helpful = self.ratio if self.habit.experiment_does_it else 1 / self.ratio
         return helpful <= PROMISING_RATIO

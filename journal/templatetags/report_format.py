@@ -47,18 +47,35 @@ def compared(ratio: float | None) -> str:
 
 @register.filter
 def interval(estimate) -> str:
-    """An estimate's 95% interval of a ratio, saying so where it has no limit yet."""
+    """An estimate's 95% interval of a ratio, in words, saying so where a side has no
+    limit yet: with no lower limit and an upper one below 1, that is "at least 83%
+    fewer"; with no upper limit and a lower one above 1, "at least 30% more"."""
     low, high = estimate.low, estimate.high
     if low is not None and high is not None:
         return f"95% interval {change(low)} to {change(high)}"
-    if low is not None:
-        return f"95% interval from {change(low)}, with no upper limit yet"
     if high is not None:
-        return f"95% interval up to {change(high)}, with no lower limit yet"
+        return (
+            f"95% interval: at least {change(high)}"
+            if high < 1
+            else f"95% interval: anything up to {change(high)}"
+        )
+    if low is not None:
+        return (
+            f"95% interval: at least {change(low)}"
+            if low > 1
+            else f"95% interval: {change(low)} or anything above, no upper limit yet"
+        )
     return "no limit either way yet"
 
 
 @register.filter
-def times(ratio: float | None) -> str:
-    """0.618 -> '0.62×'."""
-    return "–" if ratio is None else f"{ratio:.2f}×"
+def bounds(estimate) -> str:
+    """The same interval as numbers, for a clinician: '0.06–0.17', '≤ 0.17', '≥ 1.30'."""
+    low, high = estimate.low, estimate.high
+    if low is not None and high is not None:
+        return f"{low:.2f}–{high:.2f}"
+    if high is not None:
+        return f"≤ {high:.2f}"
+    if low is not None:
+        return f"≥ {low:.2f}"
+    return "unbounded so far"

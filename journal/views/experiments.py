@@ -189,13 +189,18 @@ def experiment(request: HttpRequest, pk: int) -> HttpResponse:
     tonight = this_evening(tz)
     logged = found.logged_nights()
     result = found.result(last_night(tz), logged)
+    planned = found.design.night(tonight)
+    # Once a night can be logged as last night (from midnight), it is in the result and
+    # no longer "tonight", even for someone still up in it.
+    if found.stopped_after or (planned and planned.date <= result.through):
+        planned = None
     context = {
         "experiment": found,
         "option": found.option,
         "result": result,
         "calendar": _calendar(found, result.through, tonight, logged),
-        "tonight": found.design.night(tonight) if not found.stopped_after else None,
-        "over": found.is_over(local_today(tz)),
+        "tonight": planned,
+        "over": found.stopped_after is not None or result.complete,
         "weekdays": WEEKDAYS,
         "min_pairs": planning.MIN_PAIRS,
     }
@@ -220,8 +225,11 @@ def experiment_stop(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("journal:experiment-delete", pk=found.pk)
     if request.method == "POST":
         # The nights up to last night count; tonight's plan is dropped.
-        found.stopped_after = last_night(tz)
-        found.save(update_fields=["stopped_after", "updated_at"])
+        with transaction.atomic():
+            found.stopped_after = last_night(tz)
+            found.save(update_fields=["stopped_after", "updated_at"])
+            # Tonight may already be logged (from 18:00), its answer with it.
+            found.forget_answers(after=found.stopped_after)
         messages.success(request, "Experiment stopped. Its result covers the nights so far.")
         return redirect(found)
     return render(request, "journal/experiment_stop.html", {"experiment": found})

@@ -42,7 +42,10 @@ def _save_night(
             "You pressed “No cramps” but filled in a cramp. Press “Save night” to keep it, "
             "or clear the cramp first.",
         )
-    if not (form.is_valid() and formset.is_valid() and _fits_the_experiment(form, experiments)):
+    quick = "no_cramps" in request.POST
+    if not (
+        form.is_valid() and formset.is_valid() and _fits_the_experiment(form, experiments, quick)
+    ):
         return None
     try:
         with transaction.atomic():
@@ -58,16 +61,23 @@ def _save_night(
     return night
 
 
-def _fits_the_experiment(form: NightForm, experiments: list[Experiment]) -> bool:
+def _fits_the_experiment(form: NightForm, experiments: list[Experiment], quick: bool) -> bool:
     """The answer to an experiment's question belongs to its nights only, and must not
     contradict what the rest of the log says was done (say, "yes, I stretched" with no
-    minutes of stretching): one of the two is a slip, and only the person knows which."""
+    minutes of stretching): one of the two is a slip, and only the person knows which.
+
+    The one-press "No cramps — save" (``quick``) needs the answer: what is tested isn't
+    filled in from the night before, so without it the night would read as not done.
+    """
     night = form.instance
     experiment = covering(experiments, night.date)
     if experiment is None:
         night.experiment_done = None
         return True
     option = experiment.option
+    if quick and night.experiment_done is None:
+        form.add_error("experiment_done", f"Answer “{option.question}” first, then save.")
+        return False
     logged = option.logged(night.as_night_data()) if option.logged else None
     if night.experiment_done is None or logged is None or logged == night.experiment_done:
         return True
@@ -97,13 +107,22 @@ def _night_page(
     # What tonight is, when logging last night (not an earlier one, which would be
     # a second, confusing experiment box).
     if extra.get("creating") and date == last_night(request.profile.tzinfo):
-        context |= _tonight(request, experiments)
+        context |= _tonight(request, experiments, after=date)
     return render(request, "journal/night_form.html", context)
 
 
-def _tonight(request: HttpRequest, experiments: list[Experiment] | None = None) -> dict:
-    """The running experiment's plan for tonight, for the pages that show it."""
+def _tonight(
+    request: HttpRequest, experiments: list[Experiment] | None = None, after: dt.date | None = None
+) -> dict:
+    """The running experiment's plan for tonight, for the pages that show it.
+
+    Tonight is the night under way, or about to begin (journal.dates.this_evening); on
+    the morning log, at least the night after the one logged: an early riser at 05:30
+    is told about the coming evening, not the night just ended.
+    """
     tonight = this_evening(request.profile.tzinfo)
+    if after is not None:
+        tonight = max(tonight, after + dt.timedelta(days=1))
     if experiments is None:
         experiments = list(Experiment.objects.for_user(request.user))
     experiment = covering(experiments, tonight)
@@ -148,7 +167,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
         if night:
             saved = f"Saved the night of {_nice(night.date)}."
             # History, where this lands, doesn't ask about experiments: the message says.
-            if tonight := _tonight(request, experiments):
+            if tonight := _tonight(request, experiments, after=night.date):
                 option, planned = tonight["tonight_experiment"].option, tonight["tonight"]
                 saved += f" Tonight: {option.test_short if planned.test else option.usual_short}."
             messages.success(request, saved)
@@ -230,4 +249,4 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def routine(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/routine.html", _tonight(request))
+    return render(request, "journal/routine.html", _tonight(request) | {"on_routine": True})

@@ -19,7 +19,13 @@ def test_a_person_plans_an_experiment_follows_it_and_reads_the_result(
 ):
     page = logged_in_page
     page.set_viewport_size(PHONE)
+    # Somewhere it is now about midday, so that "tonight" is the evening to come whatever
+    # the hour the test runs at (before 06:00 it would still be the night under way).
+    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 to +12 hours
+    user.profile.time_zone = f"Etc/GMT{-offset:+d}" if offset else "UTC"  # Etc/ signs flip
+    user.profile.save()
     tz = user.profile.tzinfo
+    assert dt.datetime.now(tz).hour in (11, 12, 13)
 
     # Plan it: from the experiments page, with the planner's proposal adjusted.
     page.goto("/experiments/")
