@@ -8,7 +8,8 @@ rounds (bench/measure.py). Every target is a ratio to a floor timed in the same 
 the login page for pages, an empty figure for charts, Python's csv.writer for the export.
 It also counts each page's SQL queries at 30 and at about 1,800 nights, measures the
 export's peak memory in a process per size (bench/memory.py), and compares the measured
-person's reports with and without 200 other people on the server.
+person's reports with and without 200 other people on the server, and imports journals
+of 1, 5 and 20 years against inserting the same rows with bulk_create (bench/imports.py).
 
 Prints a table, writes every figure to the --out file, and exits with status 1 when a
 target is missed. ``--smoke`` runs it all on a few weeks of data and reports the targets
@@ -44,6 +45,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench" / "results.json"
 PERIODS = ("12", "52", "all")
 CHART_NAMES = ("cramps", "severity", "habits", "forest")
+# An import of 20 years takes seconds: a few rounds give a steady median.
+IMPORT_ROUNDS = 3
+IMPORT_RATIO = 10  # preview and confirm of the longest journal, times the bulk_create floor
+# A quarter of gunicorn's timeout (nightleg/gunicorn.conf.py) and of the proxy's.
+IMPORT_SECONDS = 30
 _NO_NIGHTS = "start=1990-01-01&end=1990-01-07"  # before anyone's first night
 _CHART_LINK = re.compile(r'<img src="(/reports/charts/(\w+)\.svg\?[^"]*)"')
 
@@ -418,7 +424,7 @@ def _run(workdir: Path, *, smoke: bool, rounds: int, warmup: int) -> dict:
     from django.core.cache import cache
     from django.test import Client
 
-    from bench import data
+    from bench import data, imports
     from bench.measure import Case, run_rounds
 
     sizes = data.SMOKE if smoke else data.Sizes()
@@ -525,12 +531,21 @@ def _run(workdir: Path, *, smoke: bool, rounds: int, warmup: int) -> dict:
     run_rounds(others, rounds=rounds, warmup=warmup)
     _use_database(full_db)
 
+    years = ", ".join(map(str, sizes.import_years))
+    print(f"Importing journals of {years} years into empty accounts ...")
+    imported = [
+        case for importer in imports.importers(sizes.import_years) for case in importer.cases()
+    ]
+    run_rounds(imported, rounds=min(rounds, IMPORT_ROUNDS), warmup=min(warmup, 1))
+
     print("Peak memory of the export, one process per size ...")
     big = f"{sizes.big_factor}x"
     runs = _memory(full_db, [data.MEASURED, data.BIG])
     memory = {"1x": runs[data.MEASURED], big: runs[data.BIG]}
     streamed = all(me.client.get(urls[n]).streaming for n in ("export_nights", "export_episodes"))
-    return _results(cases + others, queries, memory, streamed, counts, sizes, smoke, rounds)
+    return _results(
+        cases + others + imported, queries, memory, streamed, counts, sizes, smoke, rounds
+    )
 
 
 def _results(cases, queries, memory, streamed, counts, sizes, smoke, rounds) -> dict:
@@ -543,6 +558,8 @@ def _results(cases, queries, memory, streamed, counts, sizes, smoke, rounds) -> 
             ratios[name] = value / median["floor_empty_figure"]
         elif name == "export":
             ratios[name] = value / median["floor_csv_writer"]
+        elif name.startswith("import_"):
+            ratios[name] = value / median[f"floor_bulk_create_{name.rsplit('_', 1)[1]}"]
         elif name.startswith(("floor_", "baseline_", "others_", "info_")):
             continue
         else:
@@ -596,6 +613,12 @@ def _results(cases, queries, memory, streamed, counts, sizes, smoke, rounds) -> 
     targets += [
         Target(f"others_reports_{p}", ratios[f"others_reports_{p}"], 1.2) for p in ("12", "all")
     ]
+    longest = f"{max(sizes.import_years)}y"
+    for stage in ("preview", "confirm"):
+        name = f"import_{stage}_{longest}"
+        targets.append(Target(name, ratios[name], IMPORT_RATIO))
+        seconds = median[name] / 1000
+        targets.append(Target(f"{name}_seconds", seconds, IMPORT_SECONDS, unit="s"))
     return {
         "smoke": smoke,
         "rounds": rounds,
@@ -659,7 +682,7 @@ def table(results: dict) -> str:
         t = targets[name]
         lines.append(f"{name:34} {t['value']:10.3f} {t['limit']:9g}  {_ok(t)}  (x alone)")
     for name, t in targets.items():
-        if name.startswith("export_"):
+        if name.startswith("export_") or name.endswith("_seconds"):
             lines.append(f"{name:34} {t['value']:10.3f} {t['limit']:9g}  {_ok(t)}  ({t['unit']})")
     queries = results["queries"]
     lines.append(f"\n{'queries per page':34} {'30 nights':>10} {'1800':>9}  ok (<= 10, no growth)")

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from journal.addresses import client_address
+from journal.models import PendingImport
 
 log = logging.getLogger("nightleg.auth")
 
@@ -82,3 +83,5 @@ def _logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if user is None:  # the session had already ended
         return
     log.info("sign-out user=%s ip=%s", _name(user.get_username()), _address(request))
+    # An upload waiting for its preview to be confirmed goes with the session that made it.
+    PendingImport.objects.filter(user_id=user.pk).delete()

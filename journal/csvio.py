@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -378,6 +379,13 @@ class Record:
     problems: dict[str, str] = field(default_factory=dict)
 
 
+# Limits on a file, checked while it is read, before any row is validated: enough for
+# a 50-year journal with a cramp or five every night, and a bound on the work one upload
+# can cause.
+MAX_COLUMNS = 100
+MAX_ROWS = {"nights": 20_000, "cramps": 100_000, "experiments": 1_000}
+MAX_ROW_CHARACTERS = 10_000  # a note may be 2,000 characters
+
 # The column that tells each kind of file from the others.
 _FIRST_COLUMNS = {"nights": "date", "cramps": "night_date", "experiments": "first_night"}
 
@@ -391,13 +399,18 @@ def _header(reader, columns: Sequence[str], kind: str, optional: Sequence[str] =
         first = next(reader)
     except StopIteration:
         raise CsvError("This file is empty.") from None
+    if len(first) > MAX_COLUMNS:
+        raise CsvError(
+            f"This file’s first line names {len(first):,} columns, and at most "
+            f"{MAX_COLUMNS} are read: is this the {kind} file Nightleg exported?"
+        )
     names = [unprotect(cell).strip().lower() for cell in first]
     if len(names) == 1 and ";" in names[0]:
         raise CsvError(
             "This file’s columns are separated by semicolons. Save it again as CSV with "
             "commas (“CSV UTF-8 (comma delimited)”)."
         )
-    duplicated = sorted({n for n in names if n and names.count(n) > 1})
+    duplicated = sorted(n for n, count in Counter(names).items() if n and count > 1)
     if duplicated:
         raise CsvError(f"The header names these columns twice: {', '.join(duplicated)}.")
     missing = [c for c in columns if c not in names and c not in optional]
@@ -423,13 +436,26 @@ def _records(
     line breaks makes a row span several lines.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
+    most = MAX_ROWS[kind]
+    rows = 0
     try:
         names = _header(reader, columns, kind, optional)
         end = reader.line_num
         for cells in reader:
             line, end = end + 1, reader.line_num
+            if sum(map(len, cells)) > MAX_ROW_CHARACTERS:
+                raise CsvError(
+                    f"The row on line {line} is longer than {MAX_ROW_CHARACTERS:,} characters, "
+                    "more than any night or cramp needs. Is this the right file?"
+                )
             if not any(cell.strip() for cell in cells):
                 continue
+            rows += 1
+            if rows > most:
+                raise CsvError(
+                    f"This {kind} file has more than {most:,} rows, the most one import "
+                    "takes. Split it by date and import each part."
+                )
             problem = None
             if any(cell.strip() for cell in cells[len(names) :]):
                 problem = f"This row has {len(cells)} cells but the header names {len(names)}."

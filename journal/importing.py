@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from journal import csvio
@@ -23,8 +24,9 @@ from journal.forms import (
     EpisodeForm,
     ImportedExperimentForm,
     NightForm,
+    rebound,
 )
-from journal.models import CrampEpisode, Experiment, Night
+from journal.models import NIGHT_FIELDS, CrampEpisode, Experiment, Night
 
 
 @dataclass
@@ -40,15 +42,17 @@ class Plan:
 
     journal: dict[dt.date, Night]  # the person's nights in the files' span of dates
     has_episodes_file: bool
-    nights: list[NightForm] = field(default_factory=list)
-    episodes: list[tuple[dt.date, EpisodeForm]] = field(default_factory=list)
+    # The valid rows as unsaved instances (the forms that checked them are let go: a
+    # long journal's forms hold millions of objects for the garbage collector to walk).
+    nights: list[Night] = field(default_factory=list)
+    episodes: list[tuple[dt.date, CrampEpisode]] = field(default_factory=list)
     experiments: list[ImportedExperimentForm] = field(default_factory=list)  # new ones
     known_experiments: int = 0  # in the file and already in the journal: left as they are
     bad_rows: list[BadRow] = field(default_factory=list)
 
     @property
     def existing_dates(self) -> list[dt.date]:
-        dates = {f.cleaned_data["date"] for f in self.nights} | {d for d, _ in self.episodes}
+        dates = {n.date for n in self.nights} | {d for d, _ in self.episodes}
         return sorted(d for d in dates if d in self.journal)
 
     @property
@@ -58,9 +62,9 @@ class Plan:
     def counts(self) -> dict[str, int]:
         old = self.journal
         return {
-            "new_nights": sum(f.cleaned_data["date"] not in old for f in self.nights),
+            "new_nights": sum(n.date not in old for n in self.nights),
             "new_cramps": sum(d not in old for d, _ in self.episodes),
-            "old_nights": sum(f.cleaned_data["date"] in old for f in self.nights),
+            "old_nights": sum(n.date in old for n in self.nights),
             "old_cramps": sum(d in old for d, _ in self.episodes),
         }
 
@@ -134,6 +138,10 @@ def plan(
         journal = {night.date: night for night in span}
     plan = Plan(journal=journal, has_episodes_file=episodes_text is not None)
 
+    # The person's nights in the file's span are read above, so the form need not look
+    # for a clash row by row: existing dates are skipped or replaced as the person
+    # chooses, with the night as the form's instance.
+    night_form = NightForm(user=user, tz=tz, check_clash=False)
     first_line: dict[dt.date, int] = {}
     for record in nights:
         if record.date in first_line:
@@ -141,20 +149,19 @@ def plan(
         else:
             if record.date:
                 first_line[record.date] = record.line
-            # An existing night is the instance, so the form's own clash check stays
-            # quiet: existing dates are skipped or replaced as the person chooses.
             instance = journal.get(record.date) or Night(user=user)
-            form = NightForm(record.data, instance=instance, user=user, tz=tz)
+            form = rebound(night_form, record.data, instance)
             problems = _problems(record.problems, form)
             if not problems:
-                plan.nights.append(form)
+                plan.nights.append(form.save(commit=False))
         if problems:
             plan.bad_rows.append(BadRow("nights", record.line, problems))
 
-    valid_dates = {f.cleaned_data["date"] for f in plan.nights}
+    valid_dates = {n.date for n in plan.nights}
     per_night: Counter[dt.date] = Counter()
+    episode_form = EpisodeForm()
     for record in episodes:
-        form = EpisodeForm(record.data, instance=CrampEpisode())
+        form = rebound(episode_form, record.data, CrampEpisode())
         problems = _problems(record.problems, form)
         date = record.date
         per_night[date] += 1
@@ -176,7 +183,7 @@ def plan(
         if problems:
             plan.bad_rows.append(BadRow("episodes", record.line, problems))
         else:
-            plan.episodes.append((date, form))
+            plan.episodes.append((date, form.save(commit=False)))
     if experiments_text:
         _plan_experiments(plan, user, local_today(tz), experiments_text)
     return plan
@@ -185,25 +192,26 @@ def plan(
 def apply(plan: Plan, user, mode: str) -> str:
     """Write the plan: all of it, or nothing if anything fails. Returns a summary."""
     existing = plan.existing_dates
+    now = timezone.now()  # bulk_update leaves updated_at as it is
     with transaction.atomic():
         targets = {d: plan.journal[d] for d in existing} if mode == REPLACE else {}
-        new_nights = []
-        for form in plan.nights:
-            night = form.save(commit=False)
+        new_nights, replaced = [], []
+        for night in plan.nights:
             night.user = user
             if night.date not in plan.journal:
                 new_nights.append(night)
                 targets[night.date] = night
             elif mode == REPLACE:
-                night.save()
+                night.updated_at = now
+                replaced.append(night)
         Night.objects.bulk_create(new_nights)
+        Night.objects.bulk_update(replaced, [*NIGHT_FIELDS[1:], "experiment_done", "updated_at"])
         if mode == REPLACE and plan.has_episodes_file:
             # The file's cramps for those nights replace the journal's (none if it has none).
             CrampEpisode.objects.filter(night__in=[plan.journal[d] for d in existing]).delete()
         episodes = []
-        for date, form in plan.episodes:
+        for date, episode in plan.episodes:
             if date in targets:
-                episode = form.save(commit=False)
                 episode.night = targets[date]
                 episodes.append(episode)
         CrampEpisode.objects.bulk_create(episodes)

@@ -604,3 +604,39 @@ def _logged(nights: NightQuerySet) -> list[planning.LoggedNight]:
         .values_list("date", "n", "severity_sum", "severity_sq_sum", "experiment_done")
     )
     return [planning.LoggedNight(*row) for row in rows]
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def fresh(self) -> PendingImportQuerySet:
+        return self.filter(created__gte=timezone.now() - PendingImport.KEPT_FOR)
+
+    def expired(self) -> PendingImportQuerySet:
+        return self.filter(created__lt=timezone.now() - PendingImport.KEPT_FOR)
+
+
+class PendingImport(models.Model):
+    """Files uploaded for import, waiting for the person to confirm what the preview shows.
+
+    Here rather than in the session, which every request of that session reads. One per
+    person: a new upload replaces it; confirming, cancelling, signing out and deleting the
+    account remove it, and after KEPT_FOR it is no longer offered (and is deleted).
+    Only the session that uploaded it holds its token, and only a hash of that is kept here.
+    """
+
+    KEPT_FOR = dt.timedelta(hours=24)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_import"
+    )
+    token_hash = models.CharField(max_length=64)
+    nights = models.TextField()
+    episodes = models.TextField(blank=True)  # blank: no such file was uploaded
+    experiments = models.TextField(blank=True)
+    # The files' names as uploaded (None for a file not given), to show on the preview.
+    names = models.JSONField()
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"import waiting since {self.created:%Y-%m-%d %H:%M}"

@@ -1,7 +1,8 @@
 """gunicorn settings for `make serve` and deploy/nightleg.service: gunicorn -c this-file.
 
-BIND, PORT and WEB_CONCURRENCY come from the environment. The access log shows the
-address the proxy forwarded and hides password-reset tokens (see journal.addresses).
+BIND, PORT, WEB_CONCURRENCY (workers) and WEB_THREADS (threads in each) come from the
+environment. The access log shows the address the proxy forwarded and hides
+password-reset tokens (see journal.addresses).
 """
 
 from __future__ import annotations
@@ -14,6 +15,17 @@ from journal.addresses import hide_secrets
 
 bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
+# Threads, so that a long request (the largest import the app accepts takes about 25 s to
+# check, and as long again to confirm) holds one thread rather than a whole worker. A
+# worker takes no more connections than it has threads: one whose threads are all busy
+# leaves new requests to the others instead of queueing them behind the long ones.
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS") or 4)
+worker_connections = threads
+keepalive = 0  # the proxy in front opens a connection per request anyway
+# A gthread worker keeps telling the arbiter it is alive while its threads work, so this
+# only catches a worker that hangs; the proxy's own timeout bounds a request.
+timeout = 120
 # Recycle workers now and then, so that no long-lived process keeps growing.
 max_requests = 1000
 max_requests_jitter = 100

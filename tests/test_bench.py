@@ -55,6 +55,7 @@ def test_every_page_chart_and_floor_is_timed(results):
         ),
         *(f"others_reports_{p}_{w}" for p in ("12", "all") for w in ("alone", "others")),
         *(f"info_chart_after_page_{n}_all" for n in CHART_NAMES),
+        *(f"{case}_1y" for case in ("import_preview", "import_confirm", "floor_bulk_create")),
     }
     assert expected <= set(timings)
     for name, timing in timings.items():
@@ -73,6 +74,9 @@ def test_ratios_are_to_the_floors_of_the_same_run(results):
     assert ratios["export"] == pytest.approx(export, rel=1e-2)
     alone = median["others_reports_all_others"] / median["others_reports_all_alone"]
     assert ratios["others_reports_all"] == pytest.approx(alone, rel=1e-2)
+    for stage in ("preview", "confirm"):
+        imported = median[f"import_{stage}_1y"] / median["floor_bulk_create_1y"]
+        assert ratios[f"import_{stage}_1y"] == pytest.approx(imported, rel=1e-2)
 
 
 def test_every_target_of_the_issue_is_reported(results):
@@ -89,6 +93,10 @@ def test_every_target_of_the_issue_is_reported(results):
         "export": 3,
         "others_reports_all": 1.2,
         "queries_history_cold": 10,
+        # The smoke run imports one year; `make bench` sets the targets on twenty.
+        "import_preview_1y": 10,
+        "import_confirm_1y": 10,
+        "import_confirm_1y_seconds": 30,
     }
     for name, limit in limits.items():
         assert targets[name]["limit"] == limit, name

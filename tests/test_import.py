@@ -11,13 +11,24 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from bench.data import import_files
 from journal import csvio
-from journal.models import CrampEpisode, Night
-from tests.conftest import NIGHT_VALUES, make_episode, make_experiment, make_night, make_user
+from journal.models import CrampEpisode, Night, PendingImport
+from tests.conftest import (
+    NIGHT_VALUES,
+    PASSWORD,
+    make_episode,
+    make_experiment,
+    make_night,
+    make_user,
+)
 from tests.test_export import libreoffice
 
 URL = "/import/"
@@ -219,11 +230,142 @@ def test_a_file_that_is_not_a_nightleg_csv_gets_a_clear_error(
     assert "journal_import" not in alice_client.session
 
 
-def test_a_file_over_5_mb_is_refused(alice_client):
-    big = nights_file({}) + b"," * (5 * 1024 * 1024)
+def test_a_file_over_10_mb_is_refused(alice_client):
+    big = nights_file({}) + b"," * (10 * 1024 * 1024)
     response = upload(alice_client, big)
-    assert "the limit is 5 MB" in response.content.decode()
+    assert "the limit is 10 MB" in response.content.decode()
     assert "journal_import" not in alice_client.session
+    assert not PendingImport.objects.exists()
+
+
+def test_a_header_naming_too_many_columns_is_refused_before_any_row(alice_client):
+    # 60,000 extra names once took 30 s in a quadratic duplicate check, then a 500.
+    header = ",".join([*csvio.NIGHT_COLUMNS, *(f"extra{i}" for i in range(60_000))])
+    response = upload(alice_client, f"{header}\r\n".encode())
+    assert response.status_code == 200
+    names = len(csvio.NIGHT_COLUMNS) + 60_000
+    assert f"names {names:,} columns, and at most 100 are read: is this the nights file" in (
+        response.content.decode()
+    )
+    assert not PendingImport.objects.exists()
+
+
+def test_a_header_naming_a_column_twice_is_refused():
+    header = ",".join([*csvio.NIGHT_COLUMNS, "notes", "bedtime", "notes"])
+    with pytest.raises(csvio.CsvError, match=r"names these columns twice: bedtime, notes\."):
+        csvio.read_nights(header + "\r\n")
+
+
+@pytest.mark.parametrize(
+    ("reader", "columns", "row", "most"),
+    [
+        (csvio.read_nights, csvio.NIGHT_COLUMNS, NIGHT, 20_000),
+        (csvio.read_episodes, csvio.EPISODE_COLUMNS, EPISODE, 100_000),
+    ],
+)
+def test_a_50_year_journal_fits_and_one_row_more_is_refused(reader, columns, row, most):
+    line = csv_file(columns, [row], bom=False).decode().split("\r\n")[1] + "\r\n"
+    text = ",".join(columns) + "\r\n" + line * most
+    assert len(reader(text)) == most
+    with pytest.raises(csvio.CsvError, match=f"more than {most:,} rows, the most one import"):
+        reader(text + line)
+
+
+def test_a_row_longer_than_any_night_needs_is_refused_with_its_line():
+    text = csvio.decode(nights_file({}, {"date": "2026-11-21", "notes": "x" * 10_001}))
+    with pytest.raises(csvio.CsvError, match="The row on line 3 is longer than 10,000"):
+        csvio.read_nights(text)
+    assert csvio.read_nights(csvio.decode(nights_file({"notes": "x" * 2000})))
+
+
+def test_no_query_per_row(alice, alice_client):
+    def queries(nights: int) -> int:
+        dates = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(nights)]
+        files = nights_file(*({"date": d.isoformat()} for d in dates))
+        cramps = episodes_file(*({"night_date": d.isoformat()} for d in dates))
+        token = parse_qs(urlsplit(upload(alice_client, files, cramps)["Location"]).query)["token"]
+        with CaptureQueriesContext(connection) as preview_queries:
+            assert alice_client.get(f"{URL}?token={token[0]}").status_code == 200
+        with CaptureQueriesContext(connection) as confirm_queries:
+            assert confirm(alice_client, token[0]).status_code == 302
+        Night.objects.filter(user=alice).delete()
+        return len(preview_queries), len(confirm_queries)
+
+    (preview_10, confirm_10), (preview_200, confirm_200) = queries(10), queries(200)
+    assert preview_10 == preview_200
+    # Bulk inserts: a few more batches for 20 times the rows, not a query per row.
+    assert confirm_200 < confirm_10 + 10
+
+
+def test_a_20_year_journal_imports_through_the_view(alice, alice_client):
+    nights, episodes = (text.encode() for text in import_files(20))
+    cramps = episodes.count(b"\r\n") - 1
+    assert cramps > 14_000
+    token, page = preview(alice_client, nights, episodes)
+    assert f"7300 new nights</strong> and <strong>{cramps} cramps</strong> will be added" in (
+        page.content.decode()
+    )
+    assert messages_of(confirm(alice_client, token)) == [
+        f"Imported 7300 nights and {cramps} cramps."
+    ]
+    assert Night.objects.filter(user=alice).count() == 7300
+    assert CrampEpisode.objects.filter(night__user=alice).count() == cramps
+
+
+def test_the_upload_waits_outside_the_session(alice, alice_client):
+    nights, episodes = (text.encode() for text in import_files(5))
+    token, _ = preview(alice_client, nights, episodes)
+    session = Session.objects.get(pk=alice_client.session.session_key)
+    assert len(session.session_data) < 1000, "a few hundred bytes, not the files"
+    kept = PendingImport.objects.get(user=alice)
+    assert kept.nights == nights.decode("utf-8-sig")
+    assert token not in kept.token_hash, "only a hash of the token is stored"
+
+
+def test_another_session_of_the_same_person_cannot_reach_the_upload(alice, alice_client):
+    token, _ = preview(alice_client, nights_file({}))
+    other_device = Client()
+    other_device.force_login(alice)
+    assert "Ready to import" not in other_device.get(f"{URL}?token={token}").content.decode()
+    assert "no longer waiting" in messages_of(confirm(other_device, token))[0]
+    assert not Night.objects.exists()
+
+
+def test_a_new_upload_replaces_the_waiting_one(alice, alice_client):
+    first, _ = preview(alice_client, nights_file({}))
+    second, _ = preview(alice_client, nights_file({"date": "2026-11-21"}))
+    assert PendingImport.objects.filter(user=alice).count() == 1
+    assert "no longer waiting" in messages_of(confirm(alice_client, first))[0]
+    confirm(alice_client, second)
+    assert Night.objects.get(user=alice).date == dt.date(2026, 11, 21)
+
+
+@pytest.mark.parametrize("how", ["confirm", "cancel", "logout", "delete account"])
+def test_the_waiting_upload_is_deleted_when_it_is_done_with(alice, bob, alice_client, how):
+    token, _ = preview(alice_client, nights_file({}))
+    bob_client = Client()
+    bob_client.force_login(bob)
+    preview(bob_client, nights_file({}))
+    if how == "confirm":
+        confirm(alice_client, token)
+    elif how == "cancel":
+        alice_client.post(URL, {"token": token, "cancel": "1"})
+    elif how == "logout":
+        alice_client.post("/accounts/logout/")
+    else:
+        alice_client.post("/account/delete/", {"password": PASSWORD})
+    assert not PendingImport.objects.filter(user__username="alice").exists()
+    assert PendingImport.objects.filter(user=bob).exists(), "the outsider's upload stays"
+
+
+def test_an_upload_is_not_kept_for_more_than_a_day(alice, alice_client):
+    token, _ = preview(alice_client, nights_file({}))
+    with time_machine.travel(dt.datetime(2026, 11, 25, 8, 1, tzinfo=dt.UTC), tick=False):
+        assert "no longer waiting" in messages_of(alice_client.get(f"{URL}?token={token}"))[0]
+        assert "no longer waiting" in messages_of(confirm(alice_client, token))[0]
+        call_command("clear_pending_imports")
+    assert not PendingImport.objects.exists()
+    assert not Night.objects.exists()
 
 
 def existing_night(user) -> Night:

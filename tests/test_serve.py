@@ -15,12 +15,16 @@ import socket
 import subprocess
 import time
 import urllib.parse
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
+from threading import Thread
 
 import pytest
+
+from bench.data import import_files
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
@@ -39,8 +43,17 @@ class Served:
         self.log = log
         self.cookies: dict[str, str] = {}
 
+    def another(self) -> Served:
+        """Another browser on the same server: cookies of its own."""
+        return Served(self.port, self.log)
+
     def request(
-        self, method: str, path: str, body: dict | None = None, proxy: bool = True
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        proxy: bool = True,
+        files: dict[str, bytes] | None = None,
     ) -> http.client.HTTPResponse:
         """A request as the TLS proxy forwards it (or, with proxy=False, plain http)."""
         headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Encoding": "gzip"}
@@ -50,10 +63,12 @@ class Served:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
-        if body is not None:
+        if files is not None:
+            data, headers["Content-Type"] = _multipart(body or {}, files)
+        elif body is not None:
             data = urllib.parse.urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()
         response.body = response.read()
@@ -62,6 +77,23 @@ class Served:
                 self.cookies[name] = morsel.value
         connection.close()
         return response
+
+
+def _multipart(fields: dict[str, str], files: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, content in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{name}.csv"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 @contextmanager
@@ -168,13 +200,20 @@ def test_static_files_are_compressed_and_cache_busted(served):
     assert "immutable" in response.headers["Cache-Control"]
 
 
+def _csrf(served: Served, path: str) -> str:
+    page = served.request("GET", path).body.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _sign_up(served: Served, username: str) -> http.client.HTTPResponse:
+    signup = {"username": username, "password1": PASSWORD, "password2": PASSWORD}
+    form = signup | {"time_zone": "UTC", "csrfmiddlewaretoken": _csrf(served, "/accounts/signup/")}
+    return served.request("POST", "/accounts/signup/", form)
+
+
 def test_someone_can_sign_up_and_log_a_night(served):
     served.cookies.clear()
-    page = served.request("GET", "/accounts/signup/").body.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    signup = {"username": "served", "password1": PASSWORD, "password2": PASSWORD}
-    form = signup | {"time_zone": "UTC", "csrfmiddlewaretoken": token}
-    response = served.request("POST", "/accounts/signup/", form)
+    response = _sign_up(served, "served")
     assert response.status == 302, response.body[:500]
     session_cookie = next(c for c in response.headers.get_all("Set-Cookie") if "sessionid" in c)
     assert "Secure" in session_cookie
@@ -232,3 +271,50 @@ def test_the_access_log_shows_the_client_and_hides_reset_tokens(served):
     text = served.log.read_text()
     assert "cbx1-0123456789abcdef" not in text
     assert re.search(r'fwd=198\.51\.100\.4 "GET /accounts/reset/MQ/\*\*\*/ HTTP/1\.1"', text)
+
+
+def test_four_long_imports_leave_the_site_answering(served):
+    """Each import of a 20-year journal keeps a thread busy for seconds; meanwhile the
+    health check and another person's morning log still answer, each within a second."""
+    nights, episodes = (text.encode() for text in import_files(20))
+    results: dict[str, str] = {}
+
+    def import_journal(person: Served, name: str) -> None:
+        token = _csrf(person, "/import/")
+        files = {"nights": nights, "episodes": episodes}
+        upload = person.request("POST", "/import/", {"csrfmiddlewaretoken": token}, files=files)
+        preview = person.request("GET", upload.headers["Location"])
+        query = urllib.parse.urlsplit(upload.headers["Location"]).query
+        form = {
+            "csrfmiddlewaretoken": token,
+            "token": urllib.parse.parse_qs(query)["token"][0],
+            "on_existing": "skip",
+            "confirm": "1",
+        }
+        done = person.request("POST", "/import/", form)
+        results[name] = f"{preview.status} {done.status} {done.headers['Location']}"
+
+    people = {}
+    for i in range(5):
+        people[f"importer{i}"] = served.another()
+        assert _sign_up(people[f"importer{i}"], f"importer{i}").status == 302
+    watcher = people.pop("importer4")
+    imports = [Thread(target=import_journal, args=(p, n)) for n, p in people.items()]
+    for thread in imports:
+        thread.start()
+    slowest = {"/healthz": 0.0, "/nights/new/": 0.0}
+    answered = 0
+    deadline = time.monotonic() + 300
+    while any(t.is_alive() for t in imports) and time.monotonic() < deadline:
+        for path, client in (("/healthz", served), ("/nights/new/", watcher)):
+            started = time.perf_counter()
+            assert client.request("GET", path).status == 200
+            slowest[path] = max(slowest[path], time.perf_counter() - started)
+            answered += 1
+        time.sleep(0.1)
+    for thread in imports:
+        thread.join(timeout=60)
+    assert results == dict.fromkeys(people, "200 302 /nights/")
+    assert answered >= 20, "the imports were long enough to measure against"
+    print(f"slowest answers while importing: {slowest} ({answered} requests)")
+    assert max(slowest.values()) < 1.0, slowest

@@ -1,15 +1,14 @@
 """CSV import: restore or move a journal from the files the export makes.
 
-Upload, then a preview (kept in the session under a random token), then a confirmed
-POST that validates everything again and writes it in one transaction.
+Upload, then a preview (the files wait in a PendingImport under a random token that only
+this session holds), then a confirmed POST that validates everything again and writes it
+in one transaction.
 """
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import secrets
-import zlib
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,78 +16,75 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from journal import importing
 from journal.forms import MAX_UPLOAD_BYTES, SKIP, ConfirmImportForm, ImportForm
+from journal.models import PendingImport
 
 MAX_BAD_ROWS_SHOWN = 1000
 _SESSION_KEY = "journal_import"
 _FILES = ("nights", "episodes", "experiments")
 
 
-@dataclass
-class _Pending:
-    token: str
-    nights: str
-    episodes: str | None
-    experiments: str | None
-    names: list[str | None]
-
-    def plan(self, request: HttpRequest) -> importing.Plan:
-        return importing.plan(
-            request.user, request.profile.tzinfo, self.nights, self.episodes, self.experiments
-        )
-
-
-def _pack(text: str | None) -> str | None:
-    # CSV compresses well, and the session is read on every request until confirmed.
-    return base64.b64encode(zlib.compress(text.encode())).decode() if text else None
-
-
-def _unpack(packed: str | None) -> str | None:
-    return zlib.decompress(base64.b64decode(packed)).decode() if packed else None
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _keep(request: HttpRequest, form: ImportForm) -> str:
+    """Keep the upload for the preview, replacing any earlier one; returns its token."""
     token = secrets.token_urlsafe(24)
     data = form.cleaned_data
-    request.session[_SESSION_KEY] = {
-        "token": token,
-        "user": request.user.pk,
-        "nights": _pack(data["nights"]),
-        "episodes": _pack(data["episodes"]),
-        "experiments": _pack(data["experiments"]),
-        "names": [f.name if f else None for f in map(form.files.get, _FILES)],
-    }
+    PendingImport.objects.expired().delete()
+    PendingImport.objects.update_or_create(
+        user=request.user,
+        defaults={
+            "token_hash": _hash(token),
+            "nights": data["nights"],
+            "episodes": data["episodes"] or "",
+            "experiments": data["experiments"] or "",
+            "names": [f.name if f else None for f in map(form.files.get, _FILES)],
+            "created": timezone.now(),
+        },
+    )
+    request.session[_SESSION_KEY] = token
     return token
 
 
-def _pending(request: HttpRequest, token: str) -> _Pending | None:
-    """The upload waiting under this token in this person's own session, if any."""
-    kept = request.session.get(_SESSION_KEY)
-    if not kept or kept["user"] != request.user.pk:
+def _pending(request: HttpRequest, token: str) -> PendingImport | None:
+    """The upload waiting under this token, if this person's own session made it."""
+    mine = request.session.get(_SESSION_KEY, "")
+    if not mine or not secrets.compare_digest(mine.encode(), token.encode()):
         return None
-    if not secrets.compare_digest(kept["token"].encode(), token.encode()):
-        return None
-    return _Pending(
-        token,
-        _unpack(kept["nights"]),
-        _unpack(kept["episodes"]),
-        _unpack(kept.get("experiments")),
-        kept["names"],
+    kept = PendingImport.objects.fresh().filter(user=request.user, token_hash=_hash(token))
+    return kept.first()
+
+
+def _forget(request: HttpRequest) -> None:
+    PendingImport.objects.filter(user=request.user).delete()
+    request.session.pop(_SESSION_KEY, None)
+
+
+def _plan(request: HttpRequest, pending: PendingImport) -> importing.Plan:
+    return importing.plan(
+        request.user,
+        request.profile.tzinfo,
+        pending.nights,
+        pending.episodes or None,
+        pending.experiments or None,
     )
 
 
 def _preview(
     request: HttpRequest,
-    pending: _Pending,
+    pending: PendingImport,
     form: ConfirmImportForm,
     plan: importing.Plan | None = None,
 ) -> HttpResponse:
     if plan is None:
-        plan = pending.plan(request)
+        plan = _plan(request, pending)
     context = {
         "form": form,
         "plan": plan,
@@ -111,12 +107,12 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("journal:import")
     if "cancel" in request.POST:
-        del request.session[_SESSION_KEY]
+        _forget(request)
         messages.info(request, "Import cancelled. Nothing was saved.")
         return redirect("journal:import")
     form = ConfirmImportForm(request.POST)
     # Checked again: the journal may have changed since the preview.
-    plan = pending.plan(request)
+    plan = _plan(request, pending)
     if form.is_valid() and plan.ready:
         try:
             summary = importing.apply(plan, request.user, form.cleaned_data["on_existing"] or SKIP)
@@ -127,7 +123,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
                 "saved. Check the preview below and confirm again.",
             )
             return _preview(request, pending, form)
-        del request.session[_SESSION_KEY]
+        _forget(request)
         messages.success(request, summary)
         return redirect("journal:history")
     return _preview(request, pending, form, plan)
