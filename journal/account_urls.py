@@ -8,5 +8,7 @@ from journal import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("login/", views.login_view, name="login"),
+    path("password_change/", views.password_change, name="password_change"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -1,4 +1,14 @@
-"""Who is signing in, from where: the client address and the sign-in log.
+"""Who is signing in, from where: throttling, the client address and the sign-in log.
+
+Throttling (django-axes keeps the failed attempts, in the database, so every worker sees
+them; the policy is in docs/production.md). A password is not even checked when:
+- this username has failed AXES_FAILURE_LIMIT times from this address (axes' own lock);
+- this address has failed ADDRESS_FAILURE_LIMIT times, whatever the usernames;
+- this username has failed ACCOUNT_FAILURE_LIMIT times from anywhere, unless the browser
+  is one this person signed in from before (a signed cookie set at sign-in), so that
+  guessing from many addresses stays slow without locking the owner out of their phone.
+Each counts failures within AXES_COOLOFF_TIME. The current-password checks on password
+change and account deletion count, and are refused, the same way.
 
 Each sign-in, failed sign-in, lock-out and sign-out is one line on the "nightleg.auth"
 logger with the username and address, so an operator can see an attack. Nothing else is
@@ -10,13 +20,19 @@ from __future__ import annotations
 
 import logging
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from journal.addresses import client_address
 from journal.models import PendingImport
@@ -35,9 +51,86 @@ def client_ip(request: HttpRequest) -> str:
     )
 
 
+DEVICE_COOKIE = "nightleg_device"
+_DEVICE_SALT = "nightleg.auth.device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def _failures(**who: str) -> int:
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    recent = AccessAttempt.objects.filter(attempt_time__gte=since, **who)
+    return recent.aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+
+def is_known_device(request: HttpRequest, username: str) -> bool:
+    """Whether this browser signed in to this account before (within a year)."""
+    known = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=_DEVICE_SALT, max_age=DEVICE_MAX_AGE
+    )
+    return known is not None and known == username
+
+
+def remember_device(response: HttpResponse, username: str) -> None:
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        username,
+        salt=_DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def is_paused(request: HttpRequest, username: str) -> bool:
+    """Whether a password for this username, from this request, must not be checked now."""
+    if AxesProxyHandler.is_locked(request, {"username": username}):
+        return True  # this username from this address
+    if _failures(ip_address=client_ip(request)) >= settings.ADDRESS_FAILURE_LIMIT:
+        return True
+    return _failures(username=username) >= settings.ACCOUNT_FAILURE_LIMIT and not is_known_device(
+        request, username
+    )
+
+
+class ThrottledBackend(AxesStandaloneBackend):
+    """axes' lock for a username at an address, plus the address and account limits."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        super().authenticate(request, username=username, password=password, **kwargs)
+        if request is not None and username and is_paused(request, username):
+            request.axes_locked_out = True  # axes' middleware answers with locked_out()
+            raise AxesBackendPermissionDenied("paused by the address or account limit")
+
+
+class Paused(Exception):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            f"Too many wrong passwords. For your safety, try again in {minutes} minutes."
+        )
+
+
+def check_current_password(request: HttpRequest, user: AbstractBaseUser, password: str) -> bool:
+    """Whether ``password`` is the signed-in person's, a wrong one counted like a failed
+    sign-in. Raises Paused, without checking, once a limit is reached."""
+    username = user.get_username()
+    if is_paused(request, username):
+        raise Paused(cooloff_minutes())
+    if user.check_password(password):
+        return True
+    user_login_failed.send(__name__, credentials={"username": username}, request=request)
+    # The form says what happened; axes' middleware would answer with the sign-in page's 429.
+    request.axes_locked_out = False
+    return False
+
+
+def cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The page for a throttled sign-in: the same for a real account and an unknown name."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes = cooloff_minutes()
     response = render(
         request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429
     )
@@ -56,13 +149,15 @@ def _name(username: object) -> str:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    """Log the sign-in, and clear the failed attempts *at this username*.
+    """Log the sign-in, and clear the failed attempts at this username *from this address*.
 
     Not axes' own AXES_RESET_ON_SUCCESS: that also clears every attempt from the same
     address, so someone with an account of their own could guess at another person's
-    password and sign in to their own account between guesses to wipe the count.
+    password and sign in to their own account between guesses to wipe the count. Nor every
+    attempt at the username: the owner signing in must not reset a guesser elsewhere.
     """
-    AccessAttempt.objects.filter(username=user.get_username()).delete()
+    address = _address(request)
+    AccessAttempt.objects.filter(username=user.get_username(), ip_address=address).delete()
     log.info("sign-in user=%s ip=%s", _name(user.get_username()), _address(request))
 
 

@@ -7,13 +7,15 @@ from functools import cache
 from typing import TypeVar
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.forms import inlineformset_factory
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from journal import csvio
+from journal import auth, csvio
 from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
@@ -406,14 +408,38 @@ class DeleteAccountForm(forms.Form):
         help_text="To be sure it’s you.",
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        try:
+            right = auth.check_current_password(self.request, self.request.user, password)
+        except auth.Paused as e:
+            raise forms.ValidationError(f"{e} Nothing was deleted.", code="paused") from None
+        if not right:
             raise forms.ValidationError("That isn’t your password. Nothing was deleted.")
+        return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the current password checked and throttled like a sign-in."""
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        try:
+            right = auth.check_current_password(self.request, self.user, password)
+        except auth.Paused as e:
+            raise forms.ValidationError(str(e), code="paused") from None
+        if not right:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
         return password
 
 

@@ -116,18 +116,22 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Sign-in throttling (django-axes): after NIGHTLEG_LOGIN_FAILURE_LIMIT failed sign-ins for
-# one username, or from one address, sign-in is refused, even with the right password,
-# for NIGHTLEG_LOGIN_COOLOFF_MINUTES, with HTTP 429. A successful sign-in clears that
-# username's count (journal.auth; not AXES_RESET_ON_SUCCESS, which clears a whole address).
-# Attempts are kept in the database, so every gunicorn worker sees them.
+# Sign-in throttling (journal.auth, on django-axes' table of failed attempts, in the
+# database so that every gunicorn worker sees them). Within NIGHTLEG_LOGIN_COOLOFF_MINUTES:
+# NIGHTLEG_LOGIN_FAILURE_LIMIT failures for one username from one address pause that pair;
+# NIGHTLEG_LOGIN_ADDRESS_LIMIT failures from one address pause it for every username; and
+# NIGHTLEG_LOGIN_ACCOUNT_LIMIT failures for one username, from anywhere, pause it for
+# browsers that have not signed in to it before. Paused sign-ins get HTTP 429. A successful
+# sign-in clears that username's count at that address only.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "journal.auth.ThrottledBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NIGHTLEG_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ADDRESS_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
+ACCOUNT_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_ACCOUNT_LIMIT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = False
 # Trying again during the pause does not make it longer (nothing is checked while paused).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -93,6 +96,23 @@ def test_a_wrong_password_deletes_nothing(alice, alice_client, diary):
     assert response.status_code == 400
     assert "That isn’t your password" in response.content.decode()
     assert Night.objects.filter(user=alice).count() == 2
+
+
+def test_guessing_the_password_to_delete_the_account_is_throttled(alice, alice_client, diary):
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC), tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            alice_client.post("/account/delete/", {"password": "not-it"})
+        response = alice_client.post("/account/delete/", {"password": PASSWORD})
+        assert response.status_code == 400
+        assert "Too many wrong passwords" in response.content.decode()
+        assert "Nothing was deleted." in response.content.decode()
+        assert Night.objects.filter(user=alice).count() == 2
+        # The same count as signing in: this address can't sign in as alice either.
+        login = Client().post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+        assert login.status_code == 429
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, 16, tzinfo=dt.UTC), tick=False):
+        alice_client.post("/account/delete/", {"password": PASSWORD})
+    assert not User.objects.filter(pk=alice.pk).exists()
 
 
 def test_deletion_needs_a_post(alice, alice_client, diary):

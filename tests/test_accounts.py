@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
@@ -88,6 +91,30 @@ def test_password_change(alice, alice_client):
     assert response["Location"] == "/accounts/password_change/done/"
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
+
+
+def test_guessing_the_current_password_on_password_change_is_throttled(alice, alice_client):
+    def change(old: str):
+        data = {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        return alice_client.post("/accounts/password_change/", data)
+
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC), tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            assert "Your old password was entered incorrectly" in change("guess").text
+        refused = change(PASSWORD)
+        assert refused.status_code == 200
+        assert "Too many wrong passwords. For your safety, try again in 15 minutes." in (
+            refused.text
+        )
+        assert _signed_in(alice_client), "a paused check does not sign the person out"
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD), "not changed while paused"
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, 16, tzinfo=dt.UTC), tick=False):
+        assert change(PASSWORD)["Location"] == "/accounts/password_change/done/"
+
+
+def _signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
 
 
 def test_password_change_requires_login(client):

@@ -9,11 +9,13 @@ import time_machine
 from django.conf import settings
 from django.test import Client, RequestFactory, override_settings
 
-from journal.auth import client_ip
+from journal.auth import DEVICE_COOKIE, client_ip
 from tests.conftest import PASSWORD
 
 LOGIN = "/accounts/login/"
 LIMIT = settings.AXES_FAILURE_LIMIT
+ADDRESS_LIMIT = settings.ADDRESS_FAILURE_LIMIT
+ACCOUNT_LIMIT = settings.ACCOUNT_FAILURE_LIMIT
 WRONG_LOGIN_TEXT = "Please enter a correct username and password"
 
 
@@ -32,8 +34,10 @@ def _signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_the_limit_and_pause_are_small_and_real():
+def test_the_limits_and_pause_are_small_and_real():
     assert 3 <= LIMIT <= 10
+    assert LIMIT < ACCOUNT_LIMIT <= 20
+    assert ACCOUNT_LIMIT < ADDRESS_LIMIT <= 50
     assert dt.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
 
 
@@ -45,12 +49,11 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_answer(alice):
     assert WRONG_LOGIN_TEXT in unknown_user.text
 
 
-def test_after_the_limit_the_right_password_is_refused_with_429(alice):
-    # From a different address each time: the account itself is what gets throttled.
-    statuses = [_fail("alice", 1, address=f"203.0.113.{n + 1}")[0] for n in range(LIMIT)]
+def test_after_the_limit_this_address_is_refused_even_the_right_password(alice):
+    statuses = _fail("alice", LIMIT, address="203.0.113.1")
     assert statuses == [200] * (LIMIT - 1) + [429], "the failure that reaches the limit pauses"
 
-    client, response = _attempt("alice", PASSWORD, address="192.0.2.50")
+    client, response = _attempt("alice", PASSWORD, address="203.0.113.1")
 
     assert response.status_code == 429
     assert "Sign-in paused" in response.text
@@ -60,8 +63,59 @@ def test_after_the_limit_the_right_password_is_refused_with_429(alice):
     assert client.get("/nights/").status_code == 302
 
 
+def test_the_owner_signs_in_from_elsewhere_while_an_attacker_keeps_failing(alice):
+    # The attacker knows the username and keeps trying from one address: that address
+    # is paused for it, and the owner, from another address, is not.
+    for _ in range(3):
+        _fail("alice", LIMIT, address="203.0.113.66")
+        client, response = _attempt("alice", PASSWORD, address="192.0.2.50")
+        assert response.status_code == 302
+        assert _signed_in(client)
+    assert _attempt("alice", PASSWORD, address="203.0.113.66")[1].status_code == 429
+
+
+def test_guessing_from_many_addresses_pauses_the_account_for_new_browsers_only(alice):
+    known, response = _attempt("alice", PASSWORD, address="192.0.2.50")  # the owner's phone
+    assert response.status_code == 302
+    assert known.cookies[DEVICE_COOKIE].value
+    known.post("/accounts/logout/")
+    for n in range(ACCOUNT_LIMIT):  # under the per-address limit each time
+        _fail("alice", 1, address=f"203.0.113.{n + 1}")
+
+    _, from_a_new_browser = _attempt("alice", PASSWORD, address="192.0.2.51")
+    from_the_phone = known.post(LOGIN, {"username": "alice", "password": PASSWORD})
+
+    assert from_a_new_browser.status_code == 429
+    assert from_the_phone.status_code == 302
+    assert _signed_in(known)
+
+
+def test_the_address_and_account_pauses_end_after_the_cool_off(alice, bob):
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC), tick=False):
+        for n in range(ADDRESS_LIMIT):
+            _fail(f"someone-{n}", 1, address="203.0.113.9")
+        for n in range(ACCOUNT_LIMIT):
+            _fail("alice", 1, address=f"198.51.100.{n + 1}")
+        assert _attempt("bob", PASSWORD, address="203.0.113.9")[1].status_code == 429
+        assert _attempt("alice", PASSWORD, address="192.0.2.9")[1].status_code == 429
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, 16, tzinfo=dt.UTC), tick=False):
+        assert _attempt("bob", PASSWORD, address="203.0.113.9")[1].status_code == 302
+        assert _attempt("alice", PASSWORD, address="192.0.2.9")[1].status_code == 302
+
+
+def test_a_device_cookie_for_another_account_or_forged_does_not_count(alice, bob):
+    bobs, _ = _attempt("bob", PASSWORD, address="192.0.2.50")
+    bobs.post("/accounts/logout/")
+    for n in range(ACCOUNT_LIMIT):
+        _fail("alice", 1, address=f"203.0.113.{n + 1}")
+    assert bobs.post(LOGIN, {"username": "alice", "password": PASSWORD}).status_code == 429
+    forged = Client(REMOTE_ADDR="192.0.2.52")
+    forged.cookies[DEVICE_COOKIE] = "alice"
+    assert forged.post(LOGIN, {"username": "alice", "password": PASSWORD}).status_code == 429
+
+
 def test_an_address_with_too_many_failures_is_paused_for_every_account(alice, bob):
-    for n in range(LIMIT):
+    for n in range(ADDRESS_LIMIT):
         _fail(f"someone-{n}", 1, address="203.0.113.9")
 
     _, from_there = _attempt("bob", PASSWORD, address="203.0.113.9")
@@ -70,6 +124,15 @@ def test_an_address_with_too_many_failures_is_paused_for_every_account(alice, bo
     assert from_there.status_code == 429
     assert from_elsewhere.status_code == 302
     assert _signed_in(elsewhere)
+
+
+def test_a_few_failures_behind_a_shared_address_do_not_lock_out_everyone_there(alice, bob):
+    for n in range(LIMIT):  # five people behind one address each mistype once
+        _fail(f"someone-{n}", 1, address="203.0.113.9")
+    _fail("alice", LIMIT, address="203.0.113.9")
+    client, response = _attempt("bob", PASSWORD, address="203.0.113.9")
+    assert response.status_code == 302
+    assert _signed_in(client)
 
 
 def test_an_unknown_username_is_paused_with_the_same_page(alice):
@@ -81,6 +144,12 @@ def test_an_unknown_username_is_paused_with_the_same_page(alice):
 
     assert real.status_code == unknown.status_code == 429
     assert real.text == unknown.text
+
+
+def test_the_owner_signing_in_does_not_reset_a_guesser_elsewhere(alice):
+    _fail("alice", LIMIT - 1, address="203.0.113.66")
+    assert _attempt("alice", PASSWORD, address="192.0.2.50")[1].status_code == 302
+    assert _fail("alice", 1, address="203.0.113.66") == [429]
 
 
 def test_a_successful_sign_in_clears_the_count(alice):
@@ -101,7 +170,7 @@ def test_signing_in_to_your_own_account_does_not_clear_guesses_at_someone_else(a
     assert own.status_code == 302
 
     _fail("alice", 1, address=attacker)
-    _, response = _attempt("alice", PASSWORD, address="192.0.2.80")
+    _, response = _attempt("alice", PASSWORD, address=attacker)
     assert response.status_code == 429
 
 
@@ -161,7 +230,7 @@ def test_behind_the_proxy_each_client_is_throttled_on_its_own_address(alice, bob
     def via_proxy(address: str) -> Client:
         return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
 
-    for n in range(LIMIT):
+    for n in range(ADDRESS_LIMIT):
         via_proxy("203.0.113.9").post(LOGIN, {"username": f"someone-{n}", "password": "nope"})
 
     paused = via_proxy("203.0.113.9").post(LOGIN, {"username": "bob", "password": PASSWORD})

@@ -204,6 +204,8 @@ def test_a_malformed_cache_url_is_an_error(url):
         ("NIGHTLEG_LOGIN_FAILURE_LIMIT", "0", "NIGHTLEG_LOGIN_FAILURE_LIMIT must be at least 1"),
         ("NIGHTLEG_LOGIN_FAILURE_LIMIT", "five", "must be a whole number"),
         ("NIGHTLEG_LOGIN_COOLOFF_MINUTES", "-3", "must be at least 1"),
+        ("NIGHTLEG_LOGIN_ADDRESS_LIMIT", "0", "NIGHTLEG_LOGIN_ADDRESS_LIMIT must be at least 1"),
+        ("NIGHTLEG_LOGIN_ACCOUNT_LIMIT", "x", "must be a whole number"),
         ("NIGHTLEG_LOG_LEVEL", "chatty", "NIGHTLEG_LOG_LEVEL must be DEBUG, INFO, WARNING"),
     ],
 )

@@ -123,7 +123,7 @@ def served(tmp_path_factory) -> Iterator[Served]:
         yield from _serve(tmp, database)
 
 
-def _serve(tmp: Path, database: dict[str, str]) -> Iterator[Served]:
+def _serve(tmp: Path, database: dict[str, str], **extra: str) -> Iterator[Served]:
     port = _free_port()
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
     env = {k: v for k, v in os.environ.items() if k in keep} | {
@@ -136,6 +136,7 @@ def _serve(tmp: Path, database: dict[str, str]) -> Iterator[Served]:
         "NIGHTLEG_STATIC_ROOT": str(tmp / "static"),
         "NIGHTLEG_ENV_FILE": str(tmp / "no-such.env"),
         "MPLCONFIGDIR": str(tmp / "mpl"),
+        **extra,
     }
     log = tmp / "serve.log"
     with log.open("w") as out:
@@ -318,3 +319,14 @@ def test_four_long_imports_leave_the_site_answering(served):
     assert answered >= 20, "the imports were long enough to measure against"
     print(f"slowest answers while importing: {slowest} ({answered} requests)")
     assert max(slowest.values()) < 1.0, slowest
+
+
+def test_a_client_reaching_gunicorn_directly_cannot_claim_an_address(tmp_path):
+    # The proxy is somewhere else: this client (127.0.0.1) is not it, so its
+    # X-Forwarded-For is its own claim, and throttling and the log use its real address.
+    with _fresh_database(tmp_path) as database:
+        for served in _serve(tmp_path, database, NIGHTLEG_TRUSTED_PROXIES="192.0.2.1"):
+            token = _csrf(served, "/accounts/login/")
+            form = {"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": token}
+            assert served.request("POST", "/accounts/login/", form).status == 200
+            assert "sign-in failed user='nobody' ip=127.0.0.1" in served.log.read_text()

@@ -15,7 +15,7 @@ from journal.views.exports import (
 from journal.views.health import healthz
 from journal.views.imports import import_csv
 from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
-from journal.views.profile import settings_view, signup
+from journal.views.profile import login_view, password_change, settings_view, signup
 from journal.views.reports import chart, reports
 from journal.views.summary import summary
 
@@ -37,9 +37,11 @@ __all__ = [
     "history",
     "home",
     "import_csv",
+    "login_view",
     "night_delete",
     "night_edit",
     "night_new",
+    "password_change",
     "reports",
     "routine",
     "settings_view",

@@ -65,7 +65,7 @@ def everything_json(user) -> str:
 def account(request: HttpRequest) -> HttpResponse:
     nights = Night.objects.for_user(request.user).count()
     episodes = CrampEpisode.objects.filter(night__user=request.user).count()
-    form = DeleteAccountForm(user=request.user)
+    form = DeleteAccountForm(request=request)
     return render(
         request,
         "journal/account.html",
@@ -96,7 +96,7 @@ def account_download(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST, user=request.user)
+    form = DeleteAccountForm(request.POST, request=request)
     if not form.is_valid():
         nights = Night.objects.for_user(request.user).count()
         episodes = CrampEpisode.objects.filter(night__user=request.user).count()

@@ -1,16 +1,19 @@
-"""Sign-up and personal settings (Django's own views handle the rest of /accounts/)."""
+"""Sign-up, sign-in, password change and personal settings (Django's own views, with
+journal.auth's throttling, handle the rest of /accounts/)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from journal.forms import ProfileForm, SignupForm
+from journal.auth import remember_device
+from journal.forms import PasswordChangeForm, ProfileForm, SignupForm
 
 
 @login_required
@@ -39,7 +42,29 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Nightleg. Log last night to get started.")
-            return redirect("journal:night-new")
+            response = redirect("journal:night-new")
+            remember_device(response, user.get_username())
+            return response
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form})
+
+
+class _LoginView(auth_views.LoginView):
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser may sign in to this account even while someone elsewhere is
+        # guessing at it (see journal.auth).
+        remember_device(response, form.get_user().get_username())
+        return response
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+login_view = _LoginView.as_view()
+password_change = _PasswordChangeView.as_view()
