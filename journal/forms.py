@@ -100,12 +100,20 @@ def _range_message(label: str, low: int, high: int, unit: str) -> dict[str, str]
     return {"min_value": text, "max_value": text}
 
 
+def version_of(night: Night) -> str:
+    """The saved night's version: its last change, which every save and update moves."""
+    return night.updated_at.isoformat() if night.pk else ""
+
+
 class NightForm(forms.ModelForm):
     # Shown only on an experiment's nights (the page asks it in the experiment's words).
     experiment_done = forms.NullBooleanField(
         required=False,
         widget=forms.RadioSelect(choices=[("true", "Yes"), ("false", "No")]),
     )
+    # The version of the night the page was opened on, carried back on save: a save
+    # from a page opened before someone else's save is refused (journal.views.nights).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Night
@@ -165,6 +173,7 @@ class NightForm(forms.ModelForm):
         self.user = user
         self.tz = tz
         self.check_clash = check_clash
+        self.fields["seen"].initial = version_of(self.instance)
         self.fields["date"].widget.attrs["max"] = latest_loggable_night(tz).isoformat()
         for name in _ZERO_IF_BLANK:
             self.fields[name].required = False
@@ -175,7 +184,10 @@ class NightForm(forms.ModelForm):
 
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]
-        if date > latest_loggable_night(self.tz):
+        # A night already logged stays editable after a move to a time zone further west,
+        # where its date may lie in the future for a few hours.
+        already_logged = self.instance.pk and date == self.instance.date
+        if date > latest_loggable_night(self.tz) and not already_logged:
             raise forms.ValidationError(
                 "That night hasn’t happened yet: a night can be logged from "
                 f"{EVENING_STARTS:%H:%M} on its evening."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -131,3 +132,100 @@ def test_csrf_is_enforced(alice, night):
     assert client.post(URL, night_post("2026-11-20", stretch_minutes=30)).status_code == 403
     night.refresh_from_db()
     assert night.stretch_minutes == 5
+
+
+def _seen(client: Client) -> str:
+    """The version the edit page carries, as a browser holding the page would send it."""
+    return re.search(r'name="seen" value="([^"]*)"', client.get(URL).text).group(1)
+
+
+def _at(minute: int):
+    return time_machine.travel(dt.datetime(2026, 11, 24, 8, minute, tzinfo=dt.UTC), tick=False)
+
+
+def test_a_save_from_a_page_opened_before_another_save_is_refused(alice, alice_client, night):
+    tab_a, tab_b = _seen(alice_client), _seen(alice_client)
+    episode = _existing(night)
+    with _at(1):
+        data = night_post(episodes=[episode], initial_episodes=1, stretch_minutes=20)
+        assert alice_client.post(URL, data | {"seen": tab_a}).status_code == 302
+    with _at(2):
+        data = night_post(episodes=[episode], initial_episodes=1, stretch_minutes=5)
+        response = alice_client.post(URL, data | {"water_glasses": "9", "seen": tab_b})
+    assert response.status_code == 409
+    night.refresh_from_db()
+    assert (night.stretch_minutes, night.water_glasses) == (20, 6), "A's save stands"
+    page = response.text
+    assert "This night was changed somewhere else" in page
+    assert "It differs from the saved night in: Stretching (minutes), Water (glasses)." in page
+    assert 'name="water_glasses" value="9"' in page, "what B typed is kept"
+    assert "Please fix the highlighted fields" not in page
+    # Saving again from the conflict page is a deliberate choice: it goes through.
+    again = re.search(r'name="seen" value="([^"]*)"', page).group(1)
+    assert again == night.updated_at.isoformat()
+    with _at(3):
+        data = night_post(episodes=[episode], initial_episodes=1, stretch_minutes=5)
+        assert (
+            alice_client.post(URL, data | {"water_glasses": "9", "seen": again}).status_code == 302
+        )
+    night.refresh_from_db()
+    assert (night.stretch_minutes, night.water_glasses) == (5, 9)
+
+
+def test_editing_a_cramp_removed_meanwhile_keeps_it_as_a_new_cramp(alice, alice_client, night):
+    tab_a, tab_b = _seen(alice_client), _seen(alice_client)
+    card = _existing(night)
+    with _at(1):
+        removed = night_post(episodes=[card | {"DELETE": "on"}], initial_episodes=1)
+        assert alice_client.post(URL, removed | {"seen": tab_a}).status_code == 302
+    assert not CrampEpisode.objects.exists()
+    with _at(2):
+        edited = night_post(episodes=[card | {"severity": 9}], initial_episodes=1)
+        response = alice_client.post(URL, edited | {"seen": tab_b})
+    assert response.status_code == 409
+    assert "1 cramp you edited had been removed meanwhile: it is below as new." in response.text
+    assert "Please fix the highlighted fields" not in response.text
+    formset = response.context["formset"]
+    assert formset.initial_form_count() == 0
+    assert formset.forms[0]["severity"].value() == "9"
+    again = re.search(r'name="seen" value="([^"]*)"', response.text).group(1)
+    rebased = dict(formset.data.items()) | {"seen": again}
+    with _at(3):
+        assert alice_client.post(URL, rebased).status_code == 302
+    assert list(night.episodes.values_list("severity", flat=True)) == [9]
+
+
+def test_a_night_deleted_meanwhile_is_a_404_not_a_silent_new_night(alice_client, night):
+    seen = _seen(alice_client)
+    night.delete()
+    response = alice_client.post(URL, night_post(stretch_minutes=20) | {"seen": seen})
+    assert response.status_code == 404
+    assert not Night.objects.exists()
+
+
+def test_the_version_is_checked_again_where_the_night_is_written(alice, night):
+    from django.http import QueryDict
+
+    from journal.views.nights import _changed_since
+
+    stale = QueryDict(mutable=True)
+    stale["seen"] = night.updated_at.isoformat()
+    assert not _changed_since(night.pk, stale)
+    with _at(1):
+        night.save()
+    assert _changed_since(night.pk, stale)
+    assert not _changed_since(night.pk, QueryDict()), "a page without the version"
+
+
+def test_a_logged_night_stays_editable_after_moving_west(alice, alice_client):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 20, tzinfo=dt.UTC), tick=False):
+        make_night(alice, "2026-11-23")
+        alice.profile.time_zone = "America/Los_Angeles"  # 12:00 there: the evening is ahead
+        alice.profile.save()
+        url = "/nights/2026-11-23/"
+        response = alice_client.post(url, night_post("2026-11-23", stretch_minutes=10))
+        assert response.status_code == 302, response.text
+        assert Night.objects.get(user=alice).stretch_minutes == 10
+        # A night not logged yet is still refused on that date.
+        moved = alice_client.post(url, night_post("2026-11-24"))
+        assert "That night hasn’t happened yet" in moved.text

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from journal.dates import last_night, latest_loggable_night, this_evening
-from journal.forms import EpisodeFormSet, NightForm
+from journal.forms import EpisodeFormSet, NightForm, version_of
 from journal.models import HABIT_FIELDS, TESTED_FIELDS, Experiment, Night, covering
 
 NIGHTS_PER_PAGE = 30
@@ -50,6 +50,8 @@ def _save_night(
     try:
         with transaction.atomic():
             night = form.save(commit=False)
+            if night.pk and _changed_since(night.pk, request.POST):
+                raise Conflict
             night.user = request.user
             night.save()
             formset.instance = night
@@ -59,6 +61,51 @@ def _save_night(
         form.add_error("date", "This night was just logged from somewhere else; reload it.")
         return None
     return night
+
+
+class Conflict(Exception):
+    """The night was saved somewhere else after this page was opened."""
+
+
+def _changed_since(pk: int, data: QueryDict) -> bool:
+    """Whether the saved night is no longer the version the page was opened on.
+
+    Locks the night's row until the transaction ends, so that the check and the write
+    that follows it are one step. A page without the version (opened before pages
+    carried it) is not checked."""
+    if "seen" not in data:
+        return False
+    current = Night.objects.select_for_update().filter(pk=pk).first()
+    return current is None or version_of(current) != data["seen"]
+
+
+def _rebased(data: QueryDict, night: Night) -> tuple[QueryDict, int]:
+    """What the person typed, as a form of the night as it is saved now: the current
+    version, and each cramp card whose cramp was removed meanwhile moved after the others
+    as a new cramp. Returns that and how many cards were moved."""
+    prefix = EPISODES_PREFIX
+    kept = {str(pk) for pk in night.episodes.values_list("pk", flat=True)}
+    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    initial = int(data.get(f"{prefix}-INITIAL_FORMS") or 0)
+    cards = [
+        {k.split("-", 2)[2]: data.getlist(k) for k in data if k.startswith(f"{prefix}-{i}-")}
+        for i in range(total)
+    ]
+    existing = [c for c in cards[:initial] if c.get("id", [""])[0] in kept]
+    moved = [c | {"id": [""]} for c in cards[:initial] if c.get("id", [""])[0] not in kept]
+    rebased = QueryDict(mutable=True)
+    for key in data:
+        if not key.startswith(f"{prefix}-"):
+            rebased.setlist(key, data.getlist(key))
+    for i, card in enumerate(existing + moved + cards[initial:]):
+        for name, values in card.items():
+            rebased.setlist(f"{prefix}-{i}-{name}", values)
+    rebased["seen"] = version_of(night)
+    rebased[f"{prefix}-TOTAL_FORMS"] = str(total)
+    rebased[f"{prefix}-INITIAL_FORMS"] = str(len(existing))
+    rebased[f"{prefix}-MIN_NUM_FORMS"] = data.get(f"{prefix}-MIN_NUM_FORMS", "0")
+    rebased[f"{prefix}-MAX_NUM_FORMS"] = data.get(f"{prefix}-MAX_NUM_FORMS", "1000")
+    return rebased, len(moved)
 
 
 def _fits_the_experiment(form: NightForm, experiments: list[Experiment], quick: bool) -> bool:
@@ -211,9 +258,14 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
     tz = request.profile.tzinfo
     experiments = list(Experiment.objects.for_user(request.user))
     if request.method == "POST":
+        if _version_in(request.POST) not in (None, version_of(night)):
+            return _conflict(request, night, experiments)
         form = NightForm(request.POST, instance=night, user=request.user, tz=tz)
         formset = EpisodeFormSet(request.POST, instance=night, prefix=EPISODES_PREFIX)
-        saved = _save_night(request, form, formset, experiments)
+        try:
+            saved = _save_night(request, form, formset, experiments)
+        except Conflict:
+            return _conflict(request, get_object_or_404(Night, pk=night.pk), experiments)
         if saved:
             messages.success(request, f"Updated the night of {_nice(saved.date)}.")
             return redirect("journal:history")
@@ -221,6 +273,26 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
         form = NightForm(instance=night, user=request.user, tz=tz)
         formset = EpisodeFormSet(instance=night, prefix=EPISODES_PREFIX)
     return _night_page(request, form, formset, experiments, night=night)
+
+
+def _version_in(data: QueryDict) -> str | None:
+    return data.get("seen")
+
+
+def _conflict(request: HttpRequest, night: Night, experiments: list[Experiment]) -> HttpResponse:
+    """The page again, with what the person typed on top of the night as saved now, and
+    what differs between the two; nothing is saved until they press Save again."""
+    data, moved = _rebased(request.POST, night)
+    form = NightForm(data, instance=night, user=request.user, tz=request.profile.tzinfo)
+    formset = EpisodeFormSet(data, instance=night, prefix=EPISODES_PREFIX)
+    conflict = {
+        "differs": [form[name].label for name in form.changed_data if name != "seen"],
+        "cramps_changed": any(f.has_changed() for f in formset.forms),
+        "moved": moved,
+    }
+    response = _night_page(request, form, formset, experiments, night=night, conflict=conflict)
+    response.status_code = 409
+    return response
 
 
 @login_required
