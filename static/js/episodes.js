@@ -70,6 +70,8 @@
     addButton.focus();
   });
   addButton.addEventListener("click", addCard);
+  // Cards shown by another script (drafts.js restoring what was typed) are numbered too.
+  form.addEventListener("episodes:changed", renumber);
 
   // Tuck away untouched blank cards; keep one open only when no cramp is shown at all
   // (none saved, and none typed in before the page came back with an error).
