@@ -34,7 +34,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from journal.addresses import client_address
+from journal.addresses import client_address, is_ip
 from journal.models import PendingImport
 
 log = logging.getLogger("nightleg.auth")
@@ -86,7 +86,8 @@ def is_paused(request: HttpRequest, username: str) -> bool:
     """Whether a password for this username, from this request, must not be checked now."""
     if AxesProxyHandler.is_locked(request, {"username": username}):
         return True  # this username from this address
-    if _failures(ip_address=client_ip(request)) >= settings.ADDRESS_FAILURE_LIMIT:
+    address = client_ip(request)
+    if is_ip(address) and _failures(ip_address=address) >= settings.ADDRESS_FAILURE_LIMIT:
         return True
     return _failures(username=username) >= settings.ACCOUNT_FAILURE_LIMIT and not is_known_device(
         request, username
@@ -157,7 +158,8 @@ def _logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     attempt at the username: the owner signing in must not reset a guesser elsewhere.
     """
     address = _address(request)
-    AccessAttempt.objects.filter(username=user.get_username(), ip_address=address).delete()
+    if is_ip(address):  # a sign-in made in code, not over HTTP, has no address
+        AccessAttempt.objects.filter(username=user.get_username(), ip_address=address).delete()
     log.info("sign-in user=%s ip=%s", _name(user.get_username()), _address(request))
 
 
