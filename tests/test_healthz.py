@@ -61,3 +61,32 @@ def test_it_shows_no_data_to_a_signed_in_person_either(alice_client):
 def test_it_only_answers_reads(client):
     assert client.post("/healthz").status_code == 405
     assert client.head("/healthz").status_code == 200
+
+
+def _read_only(on: bool) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA query_only = {int(on)}")
+        else:
+            cursor.execute(f"SET default_transaction_read_only = {'on' if on else 'off'}")
+
+
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: read-only applies to new transactions
+def test_it_answers_503_when_the_database_cannot_take_a_write(client, caplog):
+    # Reads still work, so "SELECT 1" alone said ok while every save failed with a 500.
+    _read_only(True)
+    try:
+        response = client.get("/healthz")
+    finally:
+        _read_only(False)
+    assert response.status_code == 503
+    assert "Health check failed: the database is read-only" in caplog.text
+    assert client.get("/healthz").status_code == 200
+
+
+def test_the_probe_leaves_nothing_behind(client):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    before = list(MigrationRecorder.Migration.objects.values_list("id", "app", "name"))
+    assert client.get("/healthz").status_code == 200
+    assert list(MigrationRecorder.Migration.objects.values_list("id", "app", "name")) == before

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, OperationalError
 from django.test import Client
 
-from journal.log_privacy import HIDDEN, HideExceptionText, scrubbed_traceback
-from journal.models import CrampEpisode
+from journal.log_privacy import HIDDEN, HideExceptionText, database_problem, scrubbed_traceback
+from journal.models import CrampEpisode, Night
 from tests.conftest import night_post
 
 NOTE = "Woke at three, calf like a rock, partner noticed"
@@ -73,3 +73,42 @@ def test_a_database_error_in_a_view_logs_no_journal_data(alice, monkeypatch, cap
     logged = logging.Formatter().format(record)
     assert NOTE not in logged
     assert "Failing row" not in logged
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("attempt to write a readonly database", "the database is read-only"),
+        ("database or disk is full", "the database is out of disk space (disk full)"),
+    ],
+)
+def test_a_failed_save_says_why_in_words_an_operator_can_act_on(
+    alice, monkeypatch, caplog, message, said
+):
+    def fail(*args, **kwargs):
+        raise OperationalError(f"{message} (while saving {NOTE})")
+
+    monkeypatch.setattr(Night, "save", fail)
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+
+    assert client.post("/nights/new/", night_post(notes=NOTE)).status_code == 500
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert f"django.db.utils.OperationalError [{said}]: {HIDDEN}" in record.exc_text
+    assert NOTE not in logging.Formatter().format(record)
+
+
+def test_postgresqls_codes_are_read_too():
+    class ReadOnly(Exception):
+        sqlstate = "25006"
+
+    def save() -> None:
+        try:
+            raise ReadOnly(f"cannot execute UPDATE in a read-only transaction {NOTE}")
+        except ReadOnly as exc:
+            raise OperationalError("wrapped") from exc
+
+    with pytest.raises(OperationalError) as caught:
+        save()
+    assert database_problem(caught.value) == "is read-only"
+    assert database_problem(ValueError("nothing to do with a database")) is None
