@@ -16,17 +16,19 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count
 from django.db.utils import load_backend
+from django.test import Client
 
 from journal.management.commands.backup import (
     PG_ARCHIVE_HEADER,
     SQLITE_HEADER,
     pg_connection_args,
 )
-from journal.models import CrampEpisode, Night, Profile
+from journal.models import CrampEpisode, Night, PendingImport, Profile
 from tests.conftest import make_episode, make_night, make_user
 
 sqlite_only = pytest.mark.skipif(
@@ -103,6 +105,30 @@ def test_a_restore_brings_back_exactly_the_rows_of_the_backup(transactional_db, 
 
     assert "users: 2, nights: 3, cramp episodes: 4" in output
     assert _everything() == backed_up
+
+
+@needs_pg_tools
+def test_sessions_and_waiting_imports_are_left_out_of_a_backup(transactional_db, tmp_path):
+    _make_journal()
+    signed_in = Client()
+    signed_in.force_login(User.objects.get(username="alice"))
+    session_key = signed_in.session.session_key
+    PendingImport.objects.create(
+        user=User.objects.get(username="bob"), token_hash="x", nights="a private note", names=[]
+    )
+    backed_up = _everything()
+
+    _backup(tmp_path / "nightleg.backup")
+    if connection.vendor == "sqlite":
+        raw = (tmp_path / "nightleg.backup").read_bytes()
+        assert session_key.encode() not in raw
+        assert b"a private note" not in raw
+    _restore(tmp_path / "nightleg.backup", yes=True)
+
+    assert _everything() == backed_up
+    assert not Session.objects.exists()
+    assert not PendingImport.objects.exists()
+    assert signed_in.get("/nights/").status_code == 302, "the session no longer works"
 
 
 @pytest.mark.django_db

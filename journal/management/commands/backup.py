@@ -1,5 +1,8 @@
 """Write a consistent copy of the database while the site keeps running.
 
+Sessions and uploads waiting for an import's confirmation are left out: a leaked backup
+must not hold sessions that still sign someone in. After a restore everyone signs in again.
+
 SQLite: the online backup API, from the live connection into a new file. Copying the
 database file instead could catch it half-way through a write (or miss the part still in
 the WAL file), and the copy would be damaged. PostgreSQL: pg_dump, which reads one
@@ -18,10 +21,11 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from journal.models import CrampEpisode, Night
+from journal.models import CrampEpisode, Night, PendingImport
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_ARCHIVE_HEADER = b"PGDMP"  # what pg_dump --format=custom files start with
@@ -69,11 +73,16 @@ class Command(BaseCommand):
                 f"{describe_database()}; `manage.py restore {path}` puts it back."
             )
             with _replacing(path) as partial:
-                run_pg_tool(pg_dump, ["--format=custom", f"--file={partial}"])
+                left_out = [f"--exclude-table-data={table}" for table in _LEFT_OUT]
+                run_pg_tool(pg_dump, ["--format=custom", f"--file={partial}", *left_out])
             size = path.stat().st_size
             self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({size:,} bytes)."))
         else:
             raise CommandError(f"Backups work on SQLite and PostgreSQL, not {connection.vendor}.")
+
+
+# Tables whose rows are left out of a backup (the tables themselves stay).
+_LEFT_OUT = (Session._meta.db_table, PendingImport._meta.db_table)
 
 
 def describe_database() -> str:
@@ -139,6 +148,10 @@ def _sqlite_backup(target_path: Path) -> None:
         # A copy of a WAL database is in WAL mode too; make the backup one self-contained
         # file that opens without -wal and -shm companions.
         target.execute("PRAGMA journal_mode=DELETE")
+        for table in _LEFT_OUT:
+            target.execute(f'DELETE FROM "{table}"')
+        target.commit()
+        target.execute("VACUUM")  # so the deleted rows are not left in free pages
     except sqlite3.Error as exc:
         raise CommandError(f"The backup failed: {exc}") from None
     finally:
