@@ -28,8 +28,10 @@ run: $(VENV)/.installed
 
 # Production mode: collectstatic, migrate, gunicorn. Needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS in the environment or in .env (see .env.example and the README).
+# PORT comes from the command line, the environment or .env, as scripts/serve reads it
+# (make passes the first two on by itself; passing the Makefile's default would hide .env's).
 serve: $(VENV)/.installed
-	PORT=$(PORT) scripts/serve
+	scripts/serve
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

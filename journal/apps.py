@@ -8,4 +8,7 @@ class JournalConfig(AppConfig):
     verbose_name = "Journal"
 
     def ready(self) -> None:
-        from journal import auth  # noqa: F401 -- connects the sign-in log's receivers
+        from journal import (
+            auth,  # noqa: F401 -- connects the sign-in log's receivers
+            checks,  # noqa: F401 -- registers the deployment checks
+        )

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "journal.middleware.user_time_zone",
+    "journal.middleware.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
@@ -364,9 +365,15 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
-    # Password-reset links are printed to the console until SMTP is configured.
+elif DEBUG:
+    # On a developer's machine, password-reset links are printed to the console.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # A reset mail holds a link that signs its reader in: without a mail server, the
+    # only place left for it is the log. So nothing is sent, and the reset page says so
+    # (`check --deploy` warns about it: journal.checks).
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+PASSWORD_RESET_BY_MAIL = bool(EMAIL_HOST) or DEBUG
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Nightleg <nightleg@localhost>")
 
 # Logs go to stderr (gunicorn and systemd's journal collect them). journal.auth writes one

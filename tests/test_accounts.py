@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 
 from journal.models import Profile
 from tests.conftest import PASSWORD
@@ -132,6 +137,37 @@ def test_password_reset_by_email(client, alice):
     assert response["Location"] == "/accounts/reset/done/"
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
+
+
+@override_settings(
+    PASSWORD_RESET_BY_MAIL=False, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+)
+def test_without_a_mail_server_password_reset_says_so_and_writes_no_link(client, alice, caplog):
+    caplog.set_level(logging.DEBUG)
+    page = client.get("/accounts/password_reset/")
+    assert "This server can’t send email yet" in page.text
+    response = client.post("/accounts/password_reset/", {"email": "alice@example.com"})
+    assert response.status_code == 200, "not the 'we sent you a link' page"
+    assert "No email was sent: this server can’t send email yet." in response.text
+    assert "password reset refused: no mail server is configured" in caplog.text
+    assert "alice@example.com" not in caplog.text
+    assert "/accounts/reset/" not in caplog.text
+
+
+def test_without_debug_or_a_mail_server_nothing_is_printed(tmp_path):
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NIGHTLEG_", "EMAIL_"))
+    }
+    code = "import nightleg.settings as s; print(s.EMAIL_BACKEND, s.PASSWORD_RESET_BY_MAIL)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=clean | {"DJANGO_SECRET_KEY": "k" * 50},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["django.core.mail.backends.dummy.EmailBackend", "False"]
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, alice):

@@ -65,3 +65,23 @@ def test_error_pages_explain_without_leaking_details(client_for_errors, url, sta
     assert heading in html
     assert SECRET not in html
     assert "Traceback" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/no-such-page/",
+        "/accounts/password_change/",
+        "/accounts/password_change/done/",
+    ],
+)
+def test_pages_that_show_a_signed_in_persons_name_are_not_cached(alice, alice_client, url):
+    alice.profile.display_name = "Alice Example"
+    alice.profile.save()
+    response = alice_client.get(url)
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_signed_out_404_may_be_cached_it_shows_nobody(client):
+    assert not client.get("/no-such-page/").has_header("Cache-Control")

@@ -33,6 +33,7 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "nightleg.example",
         "DJANGO_SECURE": "1",
+        "EMAIL_HOST": "smtp.nightleg.example",
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -48,6 +49,13 @@ def test_check_deploy_passes_with_production_settings():
     result = _check_deploy()
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_that_password_reset_is_off_without_a_mail_server():
+    result = _check_deploy(EMAIL_HOST="")
+    assert result.returncode != 0
+    assert "nightleg.W001" in result.stderr
+    assert "No mail server is configured (EMAIL_HOST), so password reset is off" in result.stderr
 
 
 def test_check_deploy_fails_without_https_settings():

@@ -126,15 +126,17 @@ def served(tmp_path_factory) -> Iterator[Served]:
 def _serve(tmp: Path, database: dict[str, str], **extra: str) -> Iterator[Served]:
     port = _free_port()
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+    # The port comes from the env file, as the README's production section sets it.
+    env_file = tmp / "serve.env"
+    env_file.write_text(f"PORT={port}\n")
     env = {k: v for k, v in os.environ.items() if k in keep} | {
-        "PORT": str(port),
         "WEB_CONCURRENCY": str(WORKERS),
         "DJANGO_SECRET_KEY": "serve-test-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_BEHIND_TLS_PROXY": "1",
         **database,
         "NIGHTLEG_STATIC_ROOT": str(tmp / "static"),
-        "NIGHTLEG_ENV_FILE": str(tmp / "no-such.env"),
+        "NIGHTLEG_ENV_FILE": str(env_file),
         "MPLCONFIGDIR": str(tmp / "mpl"),
         **extra,
     }
@@ -330,3 +332,22 @@ def test_a_client_reaching_gunicorn_directly_cannot_claim_an_address(tmp_path):
             form = {"username": "nobody", "password": "wrong", "csrfmiddlewaretoken": token}
             assert served.request("POST", "/accounts/login/", form).status == 200
             assert "sign-in failed user='nobody' ip=127.0.0.1" in served.log.read_text()
+
+
+def test_without_a_mail_server_no_reset_link_reaches_the_log(served):
+    person = served.another()
+    signup = {"username": "mailless", "email": "mailless@example.com"}
+    signup |= {"password1": PASSWORD, "password2": PASSWORD, "time_zone": "UTC"}
+    signup["csrfmiddlewaretoken"] = _csrf(person, "/accounts/signup/")
+    assert person.request("POST", "/accounts/signup/", signup).status == 302
+    person.request("POST", "/accounts/logout/", {"csrfmiddlewaretoken": _csrf(person, "/nights/")})
+    token = _csrf(person, "/accounts/password_reset/")
+    form = {"email": "mailless@example.com", "csrfmiddlewaretoken": token}
+    response = person.request("POST", "/accounts/password_reset/", form)
+    assert response.status == 200
+    assert "can’t send email yet" in response.body.decode()
+    time.sleep(0.5)  # the log lines are written after the response
+    log = served.log.read_text()
+    assert "password reset refused: no mail server is configured" in log
+    assert "/accounts/reset/" not in log.replace("/accounts/reset/MQ/***/", "")
+    assert "mailless@example.com" not in log

@@ -15,7 +15,13 @@ from journal.views.exports import (
 from journal.views.health import healthz
 from journal.views.imports import import_csv
 from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
-from journal.views.profile import login_view, password_change, settings_view, signup
+from journal.views.profile import (
+    login_view,
+    password_change,
+    password_reset,
+    settings_view,
+    signup,
+)
 from journal.views.reports import chart, reports
 from journal.views.summary import summary
 
@@ -42,6 +48,7 @@ __all__ = [
     "night_edit",
     "night_new",
     "password_change",
+    "password_reset",
     "reports",
     "routine",
     "settings_view",

@@ -3,6 +3,9 @@ journal.auth's throttling, handle the rest of /accounts/)."""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -14,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from journal.auth import remember_device
 from journal.forms import PasswordChangeForm, ProfileForm, SignupForm
+
+log = logging.getLogger("nightleg.auth")
 
 
 @login_required
@@ -68,3 +73,22 @@ class _PasswordChangeView(auth_views.PasswordChangeView):
 
 login_view = _LoginView.as_view()
 password_change = _PasswordChangeView.as_view()
+
+
+class _PasswordResetView(auth_views.PasswordResetView):
+    """Django's, refusing to "send" a link when there is no mail server to send it."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(**kwargs) | {
+            "reset_by_mail": settings.PASSWORD_RESET_BY_MAIL
+        }
+
+    def form_valid(self, form) -> HttpResponse:
+        if settings.PASSWORD_RESET_BY_MAIL:
+            return super().form_valid(form)
+        log.warning("password reset refused: no mail server is configured (set EMAIL_HOST)")
+        form.add_error(None, "No email was sent: this server can’t send email yet.")
+        return self.form_invalid(form)
+
+
+password_reset = _PasswordResetView.as_view()
