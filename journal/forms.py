@@ -35,8 +35,8 @@ from journal.stats import experiments as planning
 
 MAX_EPISODES = 30
 _Form = TypeVar("_Form", bound=forms.ModelForm)
-# Counts that default to zero: left blank, they mean "none".
-_ZERO_IF_BLANK = [
+# Counts that may be left blank: blank is "not measured" (None), never zero.
+_OPTIONAL_COUNTS = [
     "stretch_minutes",
     "caffeine_drinks",
     "alcohol_drinks",
@@ -175,7 +175,7 @@ class NightForm(forms.ModelForm):
         self.check_clash = check_clash
         self.fields["seen"].initial = version_of(self.instance)
         self.fields["date"].widget.attrs["max"] = latest_loggable_night(tz).isoformat()
-        for name in _ZERO_IF_BLANK:
+        for name in _OPTIONAL_COUNTS:
             self.fields[name].required = False
         self.fields["sleep_quality"].choices = [
             ("", "—"),
@@ -215,9 +215,6 @@ class NightForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        for name in _ZERO_IF_BLANK:
-            if name in data and data[name] is None:
-                data[name] = 0
         # A time for the last drink means nothing when there was no drink: drop it rather
         # than complain, since it was most likely carried over from the night before.
         if data.get("caffeine_drinks") == 0:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from journal.stats import NightData
 from journal.stats import experiments as planning
+from journal.stats.nights import relaxed
 
 # Limits shared by the database constraints and the forms.
 MAX_MINUTES = 600
@@ -254,11 +255,11 @@ class NightQuerySet(models.QuerySet):
                     stretches=frozenset(compress(stretches, done)),
                     caffeine_drinks=caffeine,
                     last_caffeine_at=last_caffeine,
-                    alcohol_drinks=float(alcohol),
+                    alcohol_drinks=None if alcohol is None else float(alcohol),
                     last_alcohol_at=last_alcohol,
                     water_glasses=water,
                     electrolytes=electrolytes,
-                    relaxed=relaxation_minutes > 0 or any(done[len(stretches) :]),
+                    relaxed=relaxed(relaxation_minutes, any(done[len(stretches) :])),
                     sleep_quality=sleep_quality,
                     experiment_done=experiment_done,
                 )
@@ -275,8 +276,10 @@ class Night(models.Model):
     date = models.DateField(help_text="The evening the night began.")
     bedtime = models.TimeField(null=True, blank=True)
 
+    # The counts are None when left blank on the form: not measured, which the reports
+    # leave out rather than count as zero (a night created in code still defaults to 0).
     stretch_minutes = models.PositiveSmallIntegerField(
-        "stretching (minutes)", default=0, validators=_range(0, MAX_MINUTES)
+        "stretching (minutes)", default=0, null=True, blank=True, validators=_range(0, MAX_MINUTES)
     )
     stretch_calf_wall = models.BooleanField(STRETCHES[0][1], default=False)
     stretch_calf_towel = models.BooleanField(STRETCHES[1][1], default=False)
@@ -286,7 +289,7 @@ class Night(models.Model):
     stretch_other = models.BooleanField(STRETCHES[5][1], default=False)
 
     caffeine_drinks = models.PositiveSmallIntegerField(
-        "caffeinated drinks", default=0, validators=_range(0, MAX_DRINKS)
+        "caffeinated drinks", default=0, null=True, blank=True, validators=_range(0, MAX_DRINKS)
     )
     last_caffeine_at = models.TimeField("time of the last one", null=True, blank=True)
     alcohol_drinks = models.DecimalField(
@@ -294,11 +297,13 @@ class Night(models.Model):
         max_digits=3,
         decimal_places=1,
         default=Decimal(0),
+        null=True,
+        blank=True,
         validators=_range(Decimal(0), Decimal(MAX_DRINKS)),
     )
     last_alcohol_at = models.TimeField("time of the last one", null=True, blank=True)
     water_glasses = models.PositiveSmallIntegerField(
-        "water (glasses)", default=0, validators=_range(0, MAX_GLASSES)
+        "water (glasses)", default=0, null=True, blank=True, validators=_range(0, MAX_GLASSES)
     )
     electrolytes = models.BooleanField("electrolyte drink or supplement", default=False)
 
@@ -306,7 +311,7 @@ class Night(models.Model):
     relax_meditation = models.BooleanField(RELAXATIONS[1][1], default=False)
     relax_other = models.BooleanField(RELAXATIONS[2][1], default=False)
     relaxation_minutes = models.PositiveSmallIntegerField(
-        "relaxation (minutes)", default=0, validators=_range(0, MAX_MINUTES)
+        "relaxation (minutes)", default=0, null=True, blank=True, validators=_range(0, MAX_MINUTES)
     )
 
     sleep_quality = models.PositiveSmallIntegerField(choices=SleepQuality, null=True, blank=True)
@@ -355,12 +360,13 @@ class Night(models.Model):
             stretches=frozenset(name for name, _ in STRETCHES if getattr(self, name)),
             caffeine_drinks=self.caffeine_drinks,
             last_caffeine_at=self.last_caffeine_at,
-            alcohol_drinks=float(self.alcohol_drinks),
+            alcohol_drinks=None if self.alcohol_drinks is None else float(self.alcohol_drinks),
             last_alcohol_at=self.last_alcohol_at,
             water_glasses=self.water_glasses,
             electrolytes=self.electrolytes,
-            relaxed=self.relaxation_minutes > 0
-            or any(getattr(self, name) for name, _ in RELAXATIONS),
+            relaxed=relaxed(
+                self.relaxation_minutes, any(getattr(self, name) for name, _ in RELAXATIONS)
+            ),
             sleep_quality=self.sleep_quality,
             experiment_done=self.experiment_done,
         )

@@ -67,6 +67,12 @@ def test_each_row_shows_the_nights_numbers_as_they_were_logged(alice, alice_clie
     ]
 
 
+def test_a_count_left_blank_shows_as_a_dash_not_a_zero(alice, alice_client):
+    make_night(alice, "2026-11-01", stretch_minutes=None, caffeine_drinks=None, alcohol_drinks=None)
+    cells = re.findall(r'<td class="text-end">(.*?)</td>', alice_client.get(URL).text)
+    assert cells[2:] == ["–", "–", "–"]
+
+
 def test_it_paginates(alice, alice_client):
     start = dt.date(2026, 1, 1)
     for i in range(35):

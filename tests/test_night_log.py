@@ -122,7 +122,7 @@ def test_no_cramps_with_a_filled_cramp_asks_rather_than_dropping_it(alice_client
     assert not Night.objects.exists()
 
 
-def test_blank_fields_for_counts_mean_none(alice, alice_client):
+def test_blank_counts_are_unknown_not_zero(alice, alice_client):
     data = night_post(
         "2026-11-23",
         stretch_minutes="",
@@ -134,7 +134,18 @@ def test_blank_fields_for_counts_mean_none(alice, alice_client):
     )
     assert alice_client.post(URL, data).status_code == 302
     night = Night.objects.get(user=alice)
-    assert (night.stretch_minutes, night.caffeine_drinks, night.water_glasses) == (0, 0, 0)
+    counts = ("stretch_minutes", "caffeine_drinks", "water_glasses", "alcohol_drinks")
+    assert [getattr(night, name) for name in (*counts, "relaxation_minutes")] == [None] * 5
+
+
+def test_the_first_nights_one_press_save_records_nothing_as_measured(alice, alice_client):
+    # The very first night has nothing to carry over: the untouched form says nothing.
+    blank = dict.fromkeys(("stretch_minutes", "caffeine_drinks", "alcohol_drinks"), "")
+    blank |= {"water_glasses": "", "relaxation_minutes": "", "no_cramps": "1"}
+    assert alice_client.post(URL, night_post("2026-11-23", **blank)).status_code == 302
+    data = Night.objects.get(user=alice).as_night_data()
+    assert (data.stretch_minutes, data.caffeine_drinks, data.water_glasses) == (None, None, None)
+    assert data.relaxed is None
 
 
 def test_an_already_logged_date_leads_to_its_edit_page(alice, alice_client):

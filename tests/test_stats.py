@@ -996,3 +996,26 @@ def test_a_habit_taken_up_once_and_kept_cant_be_told_apart_from_time():
 
     assert stretch.tied_to_time
     assert (stretch.ratio, stretch.p, stretch.verdict) == (None, None, NOT_ENOUGH)
+
+
+def test_a_count_left_blank_is_left_out_not_counted_as_zero():
+    # Seven stretching nights with no cramps, seven without stretching with two each, and
+    # seven where the stretching box was left blank, with three cramps each.
+    known = [
+        NightData(date=day(i), stretch_minutes=10 * (i % 2), cramps=2 * (1 - i % 2))
+        for i in range(14)
+    ]
+    blank = [NightData(date=day(14 + i), stretch_minutes=None, cramps=3) for i in range(7)]
+    row = next(c for c in compare_habits(known + blank) if c.habit.key == "stretch")
+    assert (row.yes.nights, row.no.nights, row.left_out) == (7, 7, 7)
+    assert row.no.cramps == 14, "the blank nights are not among the nights without stretching"
+
+    nights = [
+        NightData(date=day(0), water_glasses=8, caffeine_drinks=None, relaxed=None),
+        NightData(date=day(1), water_glasses=None, caffeine_drinks=0, relaxed=True),
+    ]
+    (week,) = weekly(nights, day(0), day(6))
+    assert week.mean_water == 8.0, "not (8 + 0) / 2"
+    assert week.late_caffeine_share == 0.0  # the one night that says
+    assert week.relaxation_share == 1.0
+    assert week.stretch_share == 0.0  # both nights default to 0 minutes: known, not done

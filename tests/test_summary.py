@@ -399,3 +399,21 @@ def test_the_page_leaves_its_chart_the_weeks_it_is_drawn_from(diary, alice_clien
     cache.clear()
     assert alice_client.get(src).content == drawn  # the same as drawn from scratch
     assert reads == [1]
+
+
+def test_counts_left_blank_are_shown_as_not_filled_in(alice, alice_client):
+    make_night(alice, "2026-11-16", stretch_minutes=10, water_glasses=8, relaxation_minutes=0)
+    make_night(alice, "2026-11-17", stretch_minutes=None, water_glasses=None)
+    make_night(alice, "2026-11-18", stretch_minutes=0, water_glasses=4, relaxation_minutes=None)
+    response = alice_client.get(URL + "?start=2026-11-16&end=2026-11-18")
+    s, page = response.context["s"], response.content.decode()
+    assert (s.stretched.count, s.stretched.of, s.stretched.unknown) == (1, 2, 1)
+    assert (
+        _row(page, "h-stretch") == "Stretched ≥ 5 min 50% (mean 10 min) 2 nights (1 not filled in)"
+    )
+    assert (s.mean_water, s.water_known) == (6.0, 2)
+    assert (
+        _row(page, "h-water")
+        == "Water 6.0 glasses (mean) 2 nights (of 3 logged: the rest not filled in)"
+    )
+    assert (s.relaxation.count, s.relaxation.of, s.relaxation.unknown) == (0, 2, 1)

@@ -36,6 +36,7 @@ from journal.stats.nights import (
     late_alcohol,
     late_caffeine,
     stretched,
+    well_hydrated,
 )
 
 # A row without a verdict "looks promising" when its estimate is at least this much in
@@ -168,7 +169,7 @@ HABITS: list[Habit] = [
         f"At least {WATER_GLASSES_THRESHOLD} glasses of water",
         f"≥ {WATER_GLASSES_THRESHOLD} glasses",
         "fewer",
-        lambda night: night.water_glasses >= WATER_GLASSES_THRESHOLD,
+        well_hydrated,
         experiment="water",
     ),
     Habit(

@@ -43,15 +43,16 @@ class NightData:
     longest_minutes: float | None = None  # longest episode, if any duration was given
     woke: int = 0  # episodes that woke the person
     bedtime: dt.time | None = None
-    stretch_minutes: int = 0
+    # None: left blank, so not known (never counted as zero).
+    stretch_minutes: int | None = 0
     stretches: frozenset[str] = frozenset()  # model field names, e.g. "stretch_calf_wall"
-    caffeine_drinks: int = 0
+    caffeine_drinks: int | None = 0
     last_caffeine_at: dt.time | None = None
-    alcohol_drinks: float = 0.0
+    alcohol_drinks: float | None = 0.0
     last_alcohol_at: dt.time | None = None
-    water_glasses: int = 0
+    water_glasses: int | None = 0
     electrolytes: bool = False
-    relaxed: bool = False  # any relaxation ticked, or relaxation minutes > 0
+    relaxed: bool | None = False  # see relaxed()
     sleep_quality: int | None = None
     experiment_done: bool | None = None  # a running experiment's own yes/no question
 
@@ -92,13 +93,16 @@ def minutes_before_bed(at: dt.time, bedtime: dt.time) -> int:
 
 
 def is_late(
-    drinks: float, last_at: dt.time | None, bedtime: dt.time | None, hours: int
+    drinks: float | None, last_at: dt.time | None, bedtime: dt.time | None, hours: int
 ) -> bool | None:
     """Whether the last drink came within ``hours`` of bedtime; None if that is unknown.
 
-    No drinks at all is known to be "not late" whatever the bedtime. A drink logged after
-    bedtime (a nightcap after getting into bed) counts as late too.
+    No drinks at all is known to be "not late" whatever the bedtime; drinks left blank are
+    not known at all. A drink logged after bedtime (a nightcap after getting into bed)
+    counts as late too.
     """
+    if drinks is None:
+        return None
     if not drinks:
         return False
     if last_at is None or bedtime is None:
@@ -116,5 +120,25 @@ def late_alcohol(night: NightData) -> bool | None:
     return is_late(night.alcohol_drinks, night.last_alcohol_at, night.bedtime, ALCOHOL_WINDOW_HOURS)
 
 
-def stretched(night: NightData) -> bool:
+def stretched(night: NightData) -> bool | None:
+    if night.stretch_minutes is None:
+        return None
     return night.stretch_minutes >= STRETCH_MINUTES_THRESHOLD
+
+
+def well_hydrated(night: NightData) -> bool | None:
+    if night.water_glasses is None:
+        return None
+    return night.water_glasses >= WATER_GLASSES_THRESHOLD
+
+
+def relaxed(minutes: int | None, ticked: bool) -> bool | None:
+    """A relaxation ticked, or minutes of it: yes; neither ticked nor minutes given: unknown."""
+    if ticked or minutes:
+        return True
+    return None if minutes is None else False
+
+
+def known_mean(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return share(sum(known), len(known))

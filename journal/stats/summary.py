@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from journal.stats.nights import (
     NightData,
+    known_mean,
     late_alcohol,
     late_caffeine,
     stretched,
@@ -78,7 +79,8 @@ class Summary:
     stretch_minutes: float | None  # mean minutes on those nights
     late_caffeine: Tally  # of nights whose timing is known
     late_alcohol: Tally
-    mean_water: float | None  # glasses per logged night
+    mean_water: float | None  # glasses per night that says how many
+    water_known: int  # nights that say how many glasses
     electrolytes: Tally
     relaxation: Tally
 
@@ -170,11 +172,12 @@ def summary_measures(
         sleep_rated=len(rated),
         first_week=first_week,
         last_week=last_week,
-        stretched=tally(stretched),
+        stretched=_timing_tally(stretched(n) for n in nights),
         stretch_minutes=_share(sum(stretch), len(stretch)),
         late_caffeine=_timing_tally(late_caffeine(n) for n in nights),
         late_alcohol=_timing_tally(late_alcohol(n) for n in nights),
-        mean_water=_share(sum(n.water_glasses for n in nights), logged),
+        mean_water=known_mean(n.water_glasses for n in nights),
+        water_known=sum(n.water_glasses is not None for n in nights),
         electrolytes=tally(lambda n: n.electrolytes),
-        relaxation=tally(lambda n: n.relaxed),
+        relaxation=_timing_tally(n.relaxed for n in nights),
     )

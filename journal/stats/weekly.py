@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from journal.stats.nights import (
     NightData,
+    known_mean,
     known_share,
     late_alcohol,
     late_caffeine,
@@ -56,12 +57,12 @@ def _week(monday: dt.date, days_in_period: int, nights: Sequence[NightData]) -> 
         cramp_nights=sum(n.cramps > 0 for n in nights),
         mean_severity=share(sum(n.severity_sum for n in nights), cramps),
         worst_severity=max(severities, default=None),
-        stretch_share=share(sum(stretched(n) for n in nights), logged),
+        stretch_share=known_share(stretched(n) for n in nights),
         late_caffeine_share=known_share(late_caffeine(n) for n in nights),
         late_alcohol_share=known_share(late_alcohol(n) for n in nights),
-        mean_water=share(sum(n.water_glasses for n in nights), logged),
+        mean_water=known_mean(n.water_glasses for n in nights),
         electrolytes_share=share(sum(n.electrolytes for n in nights), logged),
-        relaxation_share=share(sum(n.relaxed for n in nights), logged),
+        relaxation_share=known_share(n.relaxed for n in nights),
     )
 
 

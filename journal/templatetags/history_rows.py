@@ -33,16 +33,17 @@ def _row(night: Night, link: str) -> str:
     cramps = night.n_cramps or '<span class="text-success">none</span>'
     worst = "–" if night.worst_cramp is None else f"{night.worst_cramp}/10"
     # Alcohol is in half drinks: 1.5 stays 1.5, 2.0 shows as 2.
-    alcohol = format(night.alcohol_drinks.normalize(), "f")
-    caffeine = _drinks(int(night.caffeine_drinks), night.last_caffeine_at)
+    alcohol = "–" if night.alcohol_drinks is None else format(night.alcohol_drinks.normalize(), "f")
+    caffeine = "–" if night.caffeine_drinks is None else int(night.caffeine_drinks)
+    stretch = "–" if night.stretch_minutes is None else int(night.stretch_minutes)
     return (
         f'<tr>\n  <th scope="row" class="text-nowrap"><a href="{link}" '
         f'aria-label="{date:%A} {date.day} {date:%B %Y}, open to edit">'
         f"{date:%a} {date.day} {date:%b %y}</a></th>\n"
         f'  <td class="text-end">{cramps}</td>\n'
         f'  <td class="text-end">{worst}</td>\n'
-        f'  <td class="text-end">{int(night.stretch_minutes)}</td>\n'
-        f'  <td class="text-end">{caffeine}</td>\n'
+        f'  <td class="text-end">{stretch}</td>\n'
+        f'  <td class="text-end">{_drinks(caffeine, night.last_caffeine_at)}</td>\n'
         f'  <td class="text-end">{_drinks(alcohol, night.last_alcohol_at)}</td>\n'
         "</tr>"
     )

@@ -14,6 +14,7 @@ from journal.stats.nights import (
     late_alcohol,
     late_caffeine,
     stretched,
+    well_hydrated,
 )
 
 
@@ -105,7 +106,7 @@ OPTIONS: dict[str, Option] = {
         "water as usual",
         f"Did you drink at least {WATER_GLASSES_THRESHOLD} glasses of water?",
         2,
-        logged=lambda night: night.water_glasses >= WATER_GLASSES_THRESHOLD,
+        logged=well_hydrated,
     ),
     OWN: Option(
         "{Label}",
