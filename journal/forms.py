@@ -174,6 +174,13 @@ class NightForm(forms.ModelForm):
         self.tz = tz
         self.check_clash = check_clash
         self.fields["seen"].initial = version_of(self.instance)
+        if not self.instance.pk:
+            # A new night's counts start blank, not at the model's default of 0: a night
+            # saved untouched has measured nothing (what carries over is given as initial).
+            given = kwargs.get("initial") or {}
+            for name in _OPTIONAL_COUNTS:
+                if name not in given:
+                    self.initial[name] = None
         self.fields["date"].widget.attrs["max"] = latest_loggable_night(tz).isoformat()
         for name in _OPTIONAL_COUNTS:
             self.fields[name].required = False

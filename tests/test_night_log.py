@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -89,7 +90,7 @@ def test_it_prefills_habits_from_the_most_recent_night(alice, alice_client):
 def test_an_earlier_night_is_not_filled_in_from_a_later_one(alice, alice_client):
     make_night(alice, "2026-11-21", stretch_minutes=12)
     initial = alice_client.get(URL + "?date=2026-11-15").context["form"].initial
-    assert "stretch_minutes" not in initial
+    assert initial["stretch_minutes"] is None, "blank, not the later night's 12"
 
 
 def test_it_logs_a_night_with_episodes_in_one_post(alice, alice_client):
@@ -243,3 +244,10 @@ def test_the_page_works_without_javascript_for_three_cramps(alice_client):
     for i in range(3):
         assert f'name="episodes-{i}-severity"' in html
     assert 'name="episodes-TOTAL_FORMS" value="3"' in html
+
+
+def test_the_first_nights_form_starts_with_its_counts_blank(alice, alice_client):
+    html = alice_client.get(URL).text
+    for name in ("stretch_minutes", "caffeine_drinks", "alcohol_drinks", "water_glasses"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert "value=" not in field, field

@@ -92,6 +92,20 @@ def test_no_cramps_saves_a_quiet_night_in_one_click_with_the_habits_carried_over
     assert night.bedtime == dt.time(22, 30)
 
 
+def test_the_very_first_nights_one_press_save_records_no_counts_as_zero(
+    logged_in_page: Page, user: User
+):
+    page = logged_in_page
+    page.goto("/nights/new/")
+    expect(page.locator("#id_water_glasses")).to_have_value("")
+    page.get_by_role("button", name="No cramps — save").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    night = Night.objects.get(user=user)
+    assert (night.water_glasses, night.caffeine_drinks, night.stretch_minutes) == (None,) * 3
+    assert (night.alcohol_drinks, night.relaxation_minutes) == (None, None)
+
+
 def _focused(page: Page, selector: str) -> bool:
     return page.evaluate("s => document.activeElement?.matches(s) ?? false", selector)
 
