@@ -3,12 +3,14 @@
 Throttling (django-axes keeps the failed attempts, in the database, so every worker sees
 them; the policy is in docs/production.md). A password is not even checked when:
 - this username has failed AXES_FAILURE_LIMIT times from this address (axes' own lock);
-- this address has failed ADDRESS_FAILURE_LIMIT times, whatever the usernames;
-- this username has failed ACCOUNT_FAILURE_LIMIT times from anywhere, unless the browser
-  is one this person signed in from before (a signed cookie set at sign-in), so that
-  guessing from many addresses stays slow without locking the owner out of their phone.
-Each counts failures within AXES_COOLOFF_TIME. The current-password checks on password
-change and account deletion count, and are refused, the same way.
+- this address has failed ADDRESS_FAILURE_LIMIT times, whatever the usernames; or
+- this username has failed ACCOUNT_FAILURE_LIMIT times from anywhere;
+the last two except in a browser this person signed in from before (a signed cookie set
+at sign-in, bound to the account and its password), so that guessing from many addresses
+stays slow without locking the owner out of their phone. Failures count while they keep
+coming within AXES_COOLOFF_TIME of each other (axes' rows). The current-password checks on
+password change and account deletion count the same way, and are refused only by the
+limit for the username at the address: the session is already signed in.
 
 Each sign-in, failed sign-in, lock-out and sign-out is one line on the "nightleg.auth"
 logger with the username and address, so an operator can see an attack. Nothing else is
@@ -26,6 +28,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Sum
@@ -33,6 +36,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from journal.addresses import client_address, is_ip
 from journal.models import PendingImport
@@ -62,18 +66,28 @@ def _failures(**who: str) -> int:
     return recent.aggregate(n=Sum("failures_since_start"))["n"] or 0
 
 
+def _device_token(user: AbstractBaseUser) -> str:
+    # Bound to the account and its password: a new password, or a new account that later
+    # takes the username, makes older cookies worthless.
+    return f"{user.pk}:{user.get_session_auth_hash()}"
+
+
 def is_known_device(request: HttpRequest, username: str) -> bool:
-    """Whether this browser signed in to this account before (within a year)."""
+    """Whether this browser signed in to this account, with its current password, within
+    the last year."""
     known = request.get_signed_cookie(
         DEVICE_COOKIE, default=None, salt=_DEVICE_SALT, max_age=DEVICE_MAX_AGE
     )
-    return known is not None and known == username
+    if not known:
+        return False
+    user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+    return user is not None and constant_time_compare(known, _device_token(user))
 
 
-def remember_device(response: HttpResponse, username: str) -> None:
+def remember_device(response: HttpResponse, user: AbstractBaseUser) -> None:
     response.set_signed_cookie(
         DEVICE_COOKIE,
-        username,
+        _device_token(user),
         salt=_DEVICE_SALT,
         max_age=DEVICE_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -82,16 +96,21 @@ def remember_device(response: HttpResponse, username: str) -> None:
     )
 
 
-def is_paused(request: HttpRequest, username: str) -> bool:
-    """Whether a password for this username, from this request, must not be checked now."""
+def is_paused(request: HttpRequest, username: str, *, signed_in: bool = False) -> bool:
+    """Whether a password for this username, from this request, must not be checked now.
+
+    A known device is exempt from the address and account limits (its owner's phone
+    behind a carrier's shared address, or while someone elsewhere guesses), and so is a
+    signed-in session confirming its own password; the limit for this username at this
+    address applies to everyone."""
     if AxesProxyHandler.is_locked(request, {"username": username}):
-        return True  # this username from this address
+        return True
+    if signed_in or is_known_device(request, username):
+        return False
     address = client_ip(request)
     if is_ip(address) and _failures(ip_address=address) >= settings.ADDRESS_FAILURE_LIMIT:
         return True
-    return _failures(username=username) >= settings.ACCOUNT_FAILURE_LIMIT and not is_known_device(
-        request, username
-    )
+    return _failures(username=username) >= settings.ACCOUNT_FAILURE_LIMIT
 
 
 class ThrottledBackend(AxesStandaloneBackend):
@@ -115,7 +134,7 @@ def check_current_password(request: HttpRequest, user: AbstractBaseUser, passwor
     """Whether ``password`` is the signed-in person's, a wrong one counted like a failed
     sign-in. Raises Paused, without checking, once a limit is reached."""
     username = user.get_username()
-    if is_paused(request, username):
+    if is_paused(request, username, signed_in=True):
         raise Paused(cooloff_minutes())
     if user.check_password(password):
         return True

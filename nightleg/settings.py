@@ -136,6 +136,9 @@ ACCOUNT_FAILURE_LIMIT = env_int("NIGHTLEG_LOGIN_ACCOUNT_LIMIT", 20, minimum=1)
 AXES_RESET_ON_SUCCESS = False
 # Trying again during the pause does not make it longer (nothing is checked while paused).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# axes keeps each failed attempt's form data with these fields masked: a wrong current
+# password on password change must not leave the new one in the database.
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 AXES_LOCKOUT_CALLABLE = "journal.auth.locked_out"
 AXES_CLIENT_IP_CALLABLE = "journal.auth.client_ip"
 # journal.auth logs sign-ins, failures and lock-outs itself; axes' own table of every

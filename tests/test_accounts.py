@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
@@ -116,6 +117,26 @@ def test_guessing_the_current_password_on_password_change_is_throttled(alice, al
     assert alice.check_password(PASSWORD), "not changed while paused"
     with time_machine.travel(dt.datetime(2026, 11, 24, 8, 16, tzinfo=dt.UTC), tick=False):
         assert change(PASSWORD)["Location"] == "/accounts/password_change/done/"
+
+
+def test_a_wrong_current_password_leaves_no_password_in_the_attempts_table(alice, alice_client):
+    data = {"old_password": "guess", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    alice_client.post("/accounts/password_change/", data)
+    (attempt,) = AccessAttempt.objects.all()
+    assert NEW_PASSWORD not in attempt.post_data
+    assert "guess" not in attempt.post_data
+
+
+def test_guessing_elsewhere_does_not_stop_the_signed_in_owner_changing_the_password(
+    alice, alice_client
+):
+    for n in range(settings.ACCOUNT_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(
+            "/accounts/login/", {"username": "alice", "password": "guess"}
+        )
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    response = alice_client.post("/accounts/password_change/", data)
+    assert response["Location"] == "/accounts/password_change/done/"
 
 
 def _signed_in(client: Client) -> bool:

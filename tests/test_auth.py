@@ -114,6 +114,26 @@ def test_a_device_cookie_for_another_account_or_forged_does_not_count(alice, bob
     assert forged.post(LOGIN, {"username": "alice", "password": PASSWORD}).status_code == 429
 
 
+def test_a_device_cookie_stops_counting_once_the_password_changes(alice):
+    phone, _ = _attempt("alice", PASSWORD, address="192.0.2.50")
+    phone.post("/accounts/logout/")
+    alice.set_password("a-brand-new-passphrase")
+    alice.save()
+    for n in range(ACCOUNT_LIMIT):
+        _fail("alice", 1, address=f"203.0.113.{n + 1}")
+    response = phone.post(LOGIN, {"username": "alice", "password": "a-brand-new-passphrase"})
+    assert response.status_code == 429
+
+
+def test_a_known_device_behind_a_busy_shared_address_still_signs_in(alice):
+    phone, _ = _attempt("alice", PASSWORD, address="198.51.100.200")  # a carrier's shared address
+    phone.post("/accounts/logout/")
+    for n in range(ADDRESS_LIMIT):
+        _fail(f"stranger-{n}", 1, address="198.51.100.200")
+    assert _attempt("alice", PASSWORD, address="198.51.100.200")[1].status_code == 429
+    assert phone.post(LOGIN, {"username": "alice", "password": PASSWORD}).status_code == 302
+
+
 def test_an_address_with_too_many_failures_is_paused_for_every_account(alice, bob):
     for n in range(ADDRESS_LIMIT):
         _fail(f"someone-{n}", 1, address="203.0.113.9")

@@ -48,7 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Nightleg. Log last night to get started.")
             response = redirect("journal:night-new")
-            remember_device(response, user.get_username())
+            remember_device(response, user)
             return response
     else:
         form = SignupForm()
@@ -60,7 +60,7 @@ class _LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         # This browser may sign in to this account even while someone elsewhere is
         # guessing at it (see journal.auth).
-        remember_device(response, form.get_user().get_username())
+        remember_device(response, form.get_user())
         return response
 
 
