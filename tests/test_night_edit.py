@@ -183,7 +183,7 @@ def test_editing_a_cramp_removed_meanwhile_keeps_it_as_a_new_cramp(alice, alice_
         edited = night_post(episodes=[card | {"severity": 9}], initial_episodes=1)
         response = alice_client.post(URL, edited | {"seen": tab_b})
     assert response.status_code == 409
-    assert "1 cramp you edited had been removed meanwhile: it is below as new." in response.text
+    assert "1 cramp on this page had been removed meanwhile: it is below as new" in response.text
     assert "Please fix the highlighted fields" not in response.text
     formset = response.context["formset"]
     assert formset.initial_form_count() == 0
@@ -229,3 +229,26 @@ def test_a_logged_night_stays_editable_after_moving_west(alice, alice_client):
         # A night not logged yet is still refused on that date.
         moved = alice_client.post(url, night_post("2026-11-24"))
         assert "That night hasn’t happened yet" in moved.text
+
+
+def test_a_cramp_removed_in_both_tabs_is_not_brought_back(alice, alice_client, night):
+    tab_a, tab_b = _seen(alice_client), _seen(alice_client)
+    card = _existing(night) | {"DELETE": "on"}
+    with _at(1):
+        removed = night_post(episodes=[card], initial_episodes=1)
+        assert alice_client.post(URL, removed | {"seen": tab_a}).status_code == 302
+    with _at(2):
+        response = alice_client.post(URL, removed | {"seen": tab_b, "stretch_minutes": "9"})
+    assert response.status_code == 409
+    assert "removed meanwhile" not in response.text
+    formset = response.context["formset"]
+    assert not any(f["severity"].value() for f in formset.forms)
+
+
+def test_a_forged_card_count_on_a_conflict_is_bounded(alice_client, night):
+    seen = _seen(alice_client)
+    with _at(1):
+        night.save()
+    data = night_post() | {"seen": seen, "episodes-TOTAL_FORMS": "1000000000"}
+    assert alice_client.post(URL, data).status_code == 409
+    assert alice_client.post(URL, data | {"episodes-TOTAL_FORMS": "lots"}).status_code == 409

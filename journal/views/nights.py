@@ -79,32 +79,45 @@ def _changed_since(pk: int, data: QueryDict) -> bool:
     return current is None or version_of(current) != data["seen"]
 
 
+def _count(data: QueryDict, key: str) -> int:
+    try:
+        return max(0, min(int(data.get(key) or 0), EpisodeFormSet.absolute_max))
+    except ValueError:
+        return 0
+
+
 def _rebased(data: QueryDict, night: Night) -> tuple[QueryDict, int]:
     """What the person typed, as a form of the night as it is saved now: the current
     version, and each cramp card whose cramp was removed meanwhile moved after the others
-    as a new cramp. Returns that and how many cards were moved."""
-    prefix = EPISODES_PREFIX
+    as a new cramp (unless it was ticked for removal here too). Returns that and how many
+    cards were moved."""
+    prefix = f"{EPISODES_PREFIX}-"
     kept = {str(pk) for pk in night.episodes.values_list("pk", flat=True)}
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
-    initial = int(data.get(f"{prefix}-INITIAL_FORMS") or 0)
-    cards = [
-        {k.split("-", 2)[2]: data.getlist(k) for k in data if k.startswith(f"{prefix}-{i}-")}
-        for i in range(total)
-    ]
-    existing = [c for c in cards[:initial] if c.get("id", [""])[0] in kept]
-    moved = [c | {"id": [""]} for c in cards[:initial] if c.get("id", [""])[0] not in kept]
+    total = _count(data, f"{prefix}TOTAL_FORMS")
+    initial = min(_count(data, f"{prefix}INITIAL_FORMS"), total)
+    cards: list[dict[str, list[str]]] = [{} for _ in range(total)]
     rebased = QueryDict(mutable=True)
     for key in data:
-        if not key.startswith(f"{prefix}-"):
+        index, _, name = key.removeprefix(prefix).partition("-")
+        if not key.startswith(prefix):
             rebased.setlist(key, data.getlist(key))
-    for i, card in enumerate(existing + moved + cards[initial:]):
+        elif index.isdigit() and int(index) < total and name:
+            cards[int(index)][name] = data.getlist(key)
+    existing = [c for c in cards[:initial] if c.get("id", [""])[0] in kept]
+    moved = [
+        c | {"id": [""]}
+        for c in cards[:initial]
+        if c.get("id", [""])[0] not in kept and not c.get("DELETE", [""])[0]
+    ]
+    ordered = existing + moved + cards[initial:]
+    for i, card in enumerate(ordered):
         for name, values in card.items():
-            rebased.setlist(f"{prefix}-{i}-{name}", values)
+            rebased.setlist(f"{prefix}{i}-{name}", values)
     rebased["seen"] = version_of(night)
-    rebased[f"{prefix}-TOTAL_FORMS"] = str(total)
-    rebased[f"{prefix}-INITIAL_FORMS"] = str(len(existing))
-    rebased[f"{prefix}-MIN_NUM_FORMS"] = data.get(f"{prefix}-MIN_NUM_FORMS", "0")
-    rebased[f"{prefix}-MAX_NUM_FORMS"] = data.get(f"{prefix}-MAX_NUM_FORMS", "1000")
+    rebased[f"{prefix}TOTAL_FORMS"] = str(len(ordered))
+    rebased[f"{prefix}INITIAL_FORMS"] = str(len(existing))
+    rebased[f"{prefix}MIN_NUM_FORMS"] = data.get(f"{prefix}MIN_NUM_FORMS", "0")
+    rebased[f"{prefix}MAX_NUM_FORMS"] = data.get(f"{prefix}MAX_NUM_FORMS", "1000")
     return rebased, len(moved)
 
 
