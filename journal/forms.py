@@ -182,8 +182,6 @@ class NightForm(forms.ModelForm):
                 if name not in given:
                     self.initial[name] = None
         self.fields["date"].widget.attrs["max"] = latest_loggable_night(tz).isoformat()
-        for name in _OPTIONAL_COUNTS:
-            self.fields[name].required = False
         self.fields["sleep_quality"].choices = [
             ("", "—"),
             *self.fields["sleep_quality"].choices[1:],

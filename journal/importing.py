@@ -207,8 +207,11 @@ def apply(plan: Plan, user, mode: str) -> str:
         Night.objects.bulk_create(new_nights)
         Night.objects.bulk_update(replaced, [*NIGHT_FIELDS[1:], "experiment_done", "updated_at"])
         if mode == REPLACE and plan.has_episodes_file:
-            # The file's cramps for those nights replace the journal's (none if it has none).
-            CrampEpisode.objects.filter(night__in=[plan.journal[d] for d in existing]).delete()
+            # The file's cramps for those nights replace the journal's (none if it has none),
+            # and each such night is a new version: a page opened before can't save over it.
+            replaced_nights = [plan.journal[d] for d in existing]
+            CrampEpisode.objects.filter(night__in=replaced_nights).delete()
+            Night.objects.filter(pk__in=[n.pk for n in replaced_nights]).update(updated_at=now)
         episodes = []
         for date, episode in plan.episodes:
             if date in targets:

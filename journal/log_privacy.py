@@ -11,6 +11,7 @@ password-reset token.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import traceback
 
 from journal.addresses import hide_secrets
@@ -58,10 +59,12 @@ def database_problem(exc: BaseException) -> str | None:
         code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
         if code in _POSTGRES_PROBLEMS:
             return _POSTGRES_PROBLEMS[code]
-        text = str(current).lower()
-        for words, problem in _SQLITE_PROBLEMS.items():
-            if words in text:
-                return problem
+        # Only SQLite's own errors are read: another's message may quote a person's data.
+        if isinstance(current, sqlite3.Error):
+            text = str(current).lower()
+            for words, problem in _SQLITE_PROBLEMS.items():
+                if words in text:
+                    return problem
         current = current.__cause__ or current.__context__
     return None
 

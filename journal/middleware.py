@@ -29,7 +29,7 @@ def private_pages(get_response: Callable[[HttpRequest], HttpResponse]):
 
     Views that handle journal data say so themselves (never_cache); this catches the rest,
     such as the 404 page and Django's password-change pages, which show the person's name.
-    A response that sets its own Cache-Control (a chart, keyed by its data version) keeps it.
+    A response that sets its own Cache-Control keeps it.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:

@@ -374,6 +374,17 @@ def existing_night(user) -> Night:
     return night
 
 
+def test_replacing_a_nights_cramps_makes_it_a_new_version(alice, alice_client):
+    night = existing_night(alice)
+    before = night.updated_at
+    with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC), tick=False):
+        token, _ = preview(alice_client, nights_file({"date": "2026-11-21"}), episodes_file({}))
+        confirm(alice_client, token, on_existing="replace")
+    night.refresh_from_db()
+    assert night.updated_at > before, "an edit page opened before the import can't save over it"
+    assert list(night.episodes.values_list("severity", flat=True)) == [6]
+
+
 def test_the_preview_lists_dates_already_in_the_journal_with_a_choice(alice, alice_client):
     existing_night(alice)
     _, page = preview(alice_client, nights_file({}, {"date": "2026-11-21"}), episodes_file({}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import pytest
 from django.db import DataError, IntegrityError, OperationalError
@@ -86,7 +87,8 @@ def test_a_failed_save_says_why_in_words_an_operator_can_act_on(
     alice, monkeypatch, caplog, message, said
 ):
     def fail(*args, **kwargs):
-        raise OperationalError(f"{message} (while saving {NOTE})")
+        # As Django raises SQLite's errors: its own type, from the driver's.
+        raise OperationalError(message) from sqlite3.OperationalError(message)
 
     monkeypatch.setattr(Night, "save", fail)
     client = Client(raise_request_exception=False)
@@ -112,3 +114,7 @@ def test_postgresqls_codes_are_read_too():
         save()
     assert database_problem(caught.value) == "is read-only"
     assert database_problem(ValueError("nothing to do with a database")) is None
+    # Another database's message may quote a note: its words are never read.
+    assert (
+        database_problem(OperationalError(f"Failing row contains (disk is full, {NOTE})")) is None
+    )

@@ -106,7 +106,7 @@ def _fresh_database(tmp: Path) -> Iterator[dict[str, str]]:
         return
     import psycopg  # only needed on PostgreSQL
 
-    name = f"nightleg_serve_{os.getpid()}"
+    name = f"nightleg_serve_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     try:

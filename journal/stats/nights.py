@@ -61,7 +61,8 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def known_share(values: Iterable[bool | None]) -> float | None:
+def known_share(values: Iterable[float | bool | None]) -> float | None:
+    """The mean of the values that are known: of yes/no values, the share that are yes."""
     known = [v for v in values if v is not None]
     return share(sum(known), len(known))
 
@@ -137,8 +138,3 @@ def relaxed(minutes: int | None, ticked: bool) -> bool | None:
     if ticked or minutes:
         return True
     return None if minutes is None else False
-
-
-def known_mean(values: Iterable[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return share(sum(known), len(known))

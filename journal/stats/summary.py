@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from journal.stats.nights import (
     NightData,
-    known_mean,
+    known_share,
     late_alcohol,
     late_caffeine,
     stretched,
@@ -176,7 +176,7 @@ def summary_measures(
         stretch_minutes=_share(sum(stretch), len(stretch)),
         late_caffeine=_timing_tally(late_caffeine(n) for n in nights),
         late_alcohol=_timing_tally(late_alcohol(n) for n in nights),
-        mean_water=known_mean(n.water_glasses for n in nights),
+        mean_water=known_share(n.water_glasses for n in nights),
         water_known=sum(n.water_glasses is not None for n in nights),
         electrolytes=tally(lambda n: n.electrolytes),
         relaxation=_timing_tally(n.relaxed for n in nights),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from journal.stats.nights import (
     NightData,
-    known_mean,
     known_share,
     late_alcohol,
     late_caffeine,
@@ -60,7 +59,7 @@ def _week(monday: dt.date, days_in_period: int, nights: Sequence[NightData]) -> 
         stretch_share=known_share(stretched(n) for n in nights),
         late_caffeine_share=known_share(late_caffeine(n) for n in nights),
         late_alcohol_share=known_share(late_alcohol(n) for n in nights),
-        mean_water=known_mean(n.water_glasses for n in nights),
+        mean_water=known_share(n.water_glasses for n in nights),
         electrolytes_share=share(sum(n.electrolytes for n in nights), logged),
         relaxation_share=known_share(n.relaxed for n in nights),
     )
