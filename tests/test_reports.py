@@ -353,3 +353,67 @@ def test_the_custom_dates_show_the_period_in_use(alice_client):
     assert 'name="start" id="id_start" class="form-control" value="2026-10-27"' in html
     assert 'name="end" id="id_end" class="form-control" value="2026-11-23"' in html
     assert '<input type="hidden" name="period" value="custom">' in html
+
+
+def test_the_headline_says_what_the_table_says(alice, alice_client, monkeypatch):
+    from journal import stats
+
+    clear = stats.Comparison(
+        habit=stats.habit("late_caffeine"),
+        yes=stats.Group(30, 60),
+        no=stats.Group(40, 50),
+        left_out=0,
+        ratio=1.6,
+        low=1.1,
+        high=2.3,
+        p=0.001,
+        p_adjusted=0.01,
+        verdict=stats.MORE,
+    )
+    make_night(alice, "2026-11-20")
+    monkeypatch.setattr(stats, "compare_habits", lambda nights: [clear])
+    page = alice_client.get(URL + "?period=all").text
+    headline = re.sub(r"\s+", " ", re.search(r'id="headline">(.*?)</div>', page, re.S).group(1))
+    assert (
+        "The clearest pattern: on nights with “Caffeine within 6 hours of bedtime” you had "
+        "60% more cramps per night than on the others (95% interval 10% more to 2.3 times "
+        "as many). Nothing else stands out yet."
+    ) in headline
+    assert "not proof" in headline
+    assert 'href="/experiments/new/?habit=no_late_caffeine"' in headline
+
+
+def test_with_nothing_clear_the_headline_says_so(alice, alice_client):
+    make_night(alice, "2026-11-20")
+    page = alice_client.get(URL + "?period=all").text
+    headline = re.sub(r"\s+", " ", re.search(r'id="headline">(.*?)</div>', page, re.S).group(1))
+    assert "No habit stands out clearly yet: most comparisons need a few weeks of nights." in (
+        headline
+    )
+    assert "clearest" not in headline
+
+
+def test_a_promising_but_uncertain_habit_is_pointed_to_its_experiment(
+    alice, alice_client, monkeypatch
+):
+    from journal import stats
+
+    uncertain = stats.Comparison(
+        habit=stats.habit("stretch"),
+        yes=stats.Group(20, 20),
+        no=stats.Group(20, 30),
+        left_out=0,
+        ratio=0.7,
+        low=0.4,
+        high=1.2,
+        p=0.2,
+        p_adjusted=0.6,
+        verdict=stats.NO_CLEAR_DIFFERENCE,
+    )
+    make_night(alice, "2026-11-20")
+    monkeypatch.setattr(stats, "compare_habits", lambda nights: [uncertain])
+    page = alice_client.get(URL + "?period=all").text
+    headline = re.sub(r"\s+", " ", re.search(r'id="headline">(.*?)</div>', page, re.S).group(1))
+    assert "No habit stands out clearly yet" in headline
+    assert "“Stretched at least 5 minutes” looks promising but uncertain" in headline
+    assert 'href="/experiments/new/?habit=stretch"' in headline

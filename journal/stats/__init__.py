@@ -41,6 +41,7 @@ from journal.stats.habits import (
     habit,
     logging_gaps,
 )
+from journal.stats.headline import Headline, headline
 from journal.stats.nights import (
     ALCOHOL_WINDOW_HOURS,
     CAFFEINE_WINDOW_HOURS,
@@ -84,6 +85,7 @@ __all__ = [
     "Flag",
     "Group",
     "Habit",
+    "Headline",
     "LoggingGaps",
     "NightData",
     "Side",
@@ -97,6 +99,7 @@ __all__ = [
     "compare_habits",
     "cramp_trend",
     "habit",
+    "headline",
     "is_late",
     "late_alcohol",
     "late_caffeine",

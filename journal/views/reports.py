@@ -120,6 +120,7 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
         "logged": len(nights),
         "weeks": weeks,
         "comparisons": comparisons,
+        "headline": stats.headline(comparisons),
         # Each row, the experiment that tested it, and what the planner would test.
         "rows": [
             (c, tested.get(c.habit.experiment), experiments.OPTIONS.get(c.habit.experiment))
