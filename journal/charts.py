@@ -9,7 +9,9 @@ habit can be read against the cramp line above it.
 
 Weeks without a logged night are gaps (NaN), never zeros: the line breaks and no marker
 is drawn there. Weeks with only a few logged nights get hollow markers: one night alone
-can put a weekly share at 0 or 100%, and should not look as sure as a full week.
+can put a weekly share at 0 or 100%, and should not look as sure as a full week. The
+period's last week, when it isn't over (the current week), is a hollow marker the line
+doesn't reach: its few nights so far must not end the line on a dramatic value.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ EMPTY_MESSAGE = "No logged nights in this period"
 NO_EPISODES_MESSAGE = "No cramp episodes in this period"
 THIN_WEEK_NIGHTS = 4  # weeks with fewer logged nights are drawn with hollow markers
 THIN_WEEK_NOTE = f"Hollow: fewer than {THIN_WEEK_NIGHTS} nights logged that week"
+SO_FAR_NOTE = f"{THIN_WEEK_NOTE}, or this week so far (not joined to the line)"
 
 # Fixed margins, in inches, shared by all weekly charts. Fixed rather than "tight" so
 # that the plot areas line up exactly whatever the tick labels are.
@@ -195,7 +198,7 @@ def _weekly_figure(
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
     if thin_note:
-        _thin_note(fig)
+        _thin_note(fig, SO_FAR_NOTE if _so_far(weeks).any() else THIN_WEEK_NOTE)
     return fig, ax
 
 
@@ -253,8 +256,17 @@ def _legend_above(
     )
 
 
+def _so_far(weeks: Sequence[Week]) -> np.ndarray:
+    """The last week, when the period ends before its Sunday: the week under way."""
+    partial = np.zeros(len(weeks), dtype=bool)
+    if weeks and weeks[-1].days_in_period < 7:
+        partial[-1] = True
+    return partial
+
+
 def _thin_weeks(weeks: Sequence[Week]) -> np.ndarray:
-    return np.array([w.logged < THIN_WEEK_NIGHTS for w in weeks], dtype=bool)
+    few = np.array([w.logged < THIN_WEEK_NIGHTS for w in weeks], dtype=bool)
+    return few | _so_far(weeks)
 
 
 def _any_thin_point(weeks: Sequence[Week], *series: np.ndarray) -> bool:
@@ -263,13 +275,13 @@ def _any_thin_point(weeks: Sequence[Week], *series: np.ndarray) -> bool:
     return any((thin & ~np.isnan(s)).any() for s in series)
 
 
-def _thin_note(fig: Figure) -> None:
+def _thin_note(fig: Figure, text: str = THIN_WEEK_NOTE) -> None:
     """The key to the hollow markers, in its own row at the top, aligned with the legend."""
     width, height = fig.get_size_inches()
     sample = Line2D([], [], linestyle="none", marker="o", color=GREY, markerfacecolor="white")
     note = fig.legend(
         [sample],
-        [THIN_WEEK_NOTE],
+        [text],
         loc="upper left",
         bbox_to_anchor=(_LEFT / width, 1 - 0.1 / height),  # 0.1 in below the top edge
         frameon=False,
@@ -325,8 +337,9 @@ def _line(
     """
     x, thin = _x(weeks), _thin_weeks(weeks)
     scale = _marker_scale(len(weeks))
+    joined = np.where(_so_far(weeks), np.nan, y)
     (line,) = ax.plot(
-        x, y, color=color, linestyle=linestyle, linewidth=linewidth * max(scale, 0.65), gid=gid
+        x, joined, color=color, linestyle=linestyle, linewidth=linewidth * max(scale, 0.65), gid=gid
     )
     dots = {"linestyle": "none", "marker": marker, "markersize": markersize * scale}
     full = ~thin

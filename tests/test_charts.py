@@ -523,3 +523,25 @@ def test_the_label_column_of_the_forest_plot_is_as_wide_as_its_longest_label(com
     widest = min(t.get_window_extent().x0 for t in ax.get_yticklabels() if t.get_text())
 
     assert widest - fig.bbox.x0 < 0.25 * fig.dpi  # little room left over on the left
+
+
+def test_the_week_under_way_is_a_hollow_marker_the_line_does_not_reach():
+    # A period ending on a Tuesday: its last week has 2 days, one of them logged, and
+    # that night alone would end the line at 100% cramp-free.
+    weeks = [logged_week(i) for i in range(3)]
+    weeks.append(
+        logged_week(3, days_in_period=2, logged=1, cramps_per_night=0.0, cramp_free_share=1.0)
+    )
+    root = parse(charts.cramps_chart(weeks))
+
+    path = group(root, "cramp-free-share").find(f"{SVG}path").get("d")
+    assert path.count("L") == 2, "the line joins the three whole weeks only"
+    assert len(hollow(root, "cramp-free-share")) == 1
+    assert charts.SO_FAR_NOTE in texts(group(root, "thin-week-note"))
+    # A whole last week is joined up as usual, and the note doesn't mention it.
+    whole = parse(
+        charts.cramps_chart([logged_week(i) for i in range(3)] + [logged_week(3, logged=1)])
+    )
+    assert group(whole, "cramp-free-share").find(f"{SVG}path").get("d").count("L") == 3
+    assert charts.THIN_WEEK_NOTE in texts(group(whole, "thin-week-note"))
+    assert charts.SO_FAR_NOTE not in texts(group(whole, "thin-week-note"))
