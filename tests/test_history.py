@@ -7,7 +7,9 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 
+from journal.views.nights import NIGHTS_PER_PAGE
 from tests.conftest import make_episode, make_night
 
 URL = "/nights/"
@@ -37,7 +39,8 @@ def test_it_lists_own_nights_newest_first_with_their_summary(alice, bob, alice_c
     html = response.content.decode()
     assert "8/10" in html
     assert 'href="/nights/2026-11-01/"' in html
-    assert "2026-11-03" not in html
+    assert 'href="/nights/2026-11-03/"' not in html, "bob's night is not alice's"
+    assert 'href="/nights/new/?date=2026-11-03">log it</a>' in html, "for alice, not logged"
 
 
 def test_each_row_shows_the_nights_numbers_as_they_were_logged(alice, alice_client):
@@ -98,3 +101,34 @@ def test_journal_pages_are_never_cached(alice, alice_client):
     make_night(alice, "2026-11-01")
     for url in (URL, "/nights/new/", "/nights/2026-11-01/", "/settings/"):
         assert "no-store" in alice_client.get(url)["Cache-Control"], url
+
+
+def _missing_rows(html: str) -> list[str]:
+    rows = re.findall(r'<tr class="missing-night">(.*?)</tr>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_nights_not_logged_are_rows_with_a_way_to_log_them(alice, alice_client):
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC), tick=False):
+        make_night(alice, "2026-11-21")  # last night is the 23rd: the 22nd and 23rd missing
+        make_night(alice, "2026-11-19")  # the 20th missing
+        make_night(alice, "2026-11-01")  # 17 nights missing: one row
+        html = alice_client.get(URL).text
+    assert _missing_rows(html) == [
+        "Mon 23 Nov 26 not logged — log it",
+        "Sun 22 Nov 26 not logged — log it",
+        "Fri 20 Nov 26 not logged — log it",
+        "Mon 2 Nov 26 – Wed 18 Nov 26 17 nights not logged — log the latest",
+    ]
+    assert 'href="/nights/new/?date=2026-11-18">log the latest</a>' in html
+
+
+def test_a_gap_across_two_pages_shows_at_the_top_of_the_older_one(alice, alice_client):
+    with time_machine.travel(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC), tick=False):
+        newest = dt.date(2026, 11, 23)
+        for n in range(NIGHTS_PER_PAGE):
+            make_night(alice, newest - dt.timedelta(days=n))
+        make_night(alice, newest - dt.timedelta(days=NIGHTS_PER_PAGE + 1))  # one night missing
+        first, second = alice_client.get(URL).text, alice_client.get(URL + "?page=2").text
+    assert _missing_rows(first) == []
+    assert _missing_rows(second) == ["Sat 24 Oct 26 not logged — log it"]

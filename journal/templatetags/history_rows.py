@@ -49,9 +49,48 @@ def _row(night: Night, link: str) -> str:
     )
 
 
+# Up to this many nights in a row without a log get a row each; a longer gap, one row.
+_MISSING_ROWS_UP_TO = 3
+
+
+def _missing(dates: list[dt.date], link: str) -> list[str]:
+    """Rows for nights not logged, newest first: each one a way to log it."""
+    if not dates:
+        return []
+
+    def day(date: dt.date) -> str:
+        return f"{date:%a} {date.day} {date:%b %y}"
+
+    if len(dates) <= _MISSING_ROWS_UP_TO:
+        return [
+            f'<tr class="missing-night">\n  <th scope="row" class="text-nowrap fw-normal '
+            f'text-body-secondary">{day(d)}</th>\n  <td colspan="5" class="text-body-secondary">'
+            f'not logged — <a href="{link.format(date=d.isoformat())}">log it</a></td>\n</tr>'
+            for d in dates
+        ]
+    newest, oldest = dates[0], dates[-1]
+    return [
+        f'<tr class="missing-night">\n  <th scope="row" class="text-nowrap fw-normal '
+        f'text-body-secondary">{day(oldest)} – {day(newest)}</th>\n  <td colspan="5" '
+        f'class="text-body-secondary">{len(dates)} nights not logged — '
+        f'<a href="{link.format(date=newest.isoformat())}">log the latest</a></td>\n</tr>'
+    ]
+
+
+def _between(newer: dt.date, older: dt.date) -> list[dt.date]:
+    """The dates strictly between two nights, newest first."""
+    return [newer - dt.timedelta(days=n) for n in range(1, (newer - older).days)]
+
+
 @register.simple_tag
-def history_rows(nights: Iterable[Night]) -> SafeString:
-    """A row for each night of the page.
+def history_rows(
+    nights: Iterable[Night], newer: dt.date | None = None, log_link: str = ""
+) -> SafeString:
+    """A row for each night of the page, and for the nights not logged between them.
+
+    ``newer`` is the night just above the page (the night after last night's date on
+    the first page, or the last night of the page before), so that a gap at the top is
+    shown too; ``log_link`` is the morning log's address with a {date} to fill in.
 
     Each row links to Night.get_absolute_url(). Reversing a URL costs more than the rest
     of a row, so it is reversed for the first night only and the others' dates are put
@@ -62,4 +101,11 @@ def history_rows(nights: Iterable[Night]) -> SafeString:
         return mark_safe("")
     first = nights[0]
     link = first.get_absolute_url().replace(first.date.isoformat(), "{date}")
-    return mark_safe("\n".join(_row(n, link.format(date=n.date.isoformat())) for n in nights))
+    rows: list[str] = []
+    above = newer
+    for night in nights:
+        if above is not None and log_link:
+            rows += _missing(_between(above, night.date), log_link)
+        rows.append(_row(night, link.format(date=night.date.isoformat())))
+        above = night.date
+    return mark_safe("\n".join(rows))

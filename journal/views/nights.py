@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -327,7 +328,19 @@ def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(nights, NIGHTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = page.object_list.with_cramp_summary()
     tz = request.profile.tzinfo
-    context = {"page": page, "last_night": last_night(tz), "today": latest_loggable_night(tz)}
+    # The night above this page's first, so that nights not logged there show too: on
+    # the first page, the one after last night (nothing above it to miss).
+    if page.number == 1:
+        newer = last_night(tz) + dt.timedelta(days=1)
+    else:
+        newer = nights.values_list("date", flat=True)[page.start_index() - 2]
+    context = {
+        "page": page,
+        "newer": newer,
+        "last_night": last_night(tz),
+        "today": latest_loggable_night(tz),
+        "log_link": reverse("journal:night-new") + "?date={date}",
+    }
     return render(request, "journal/history.html", context)
 
 
