@@ -974,9 +974,11 @@ def test_the_median_of_an_odd_number_of_durations_is_the_middle_one():
 
 @pytest.mark.parametrize(
     ("last_offset", "separate"),
-    [(12, False), (13, True)],  # day 0-6 and day 6-12 share day 6; 0-6 and 7-13 don't
+    # Day 0 is a Monday: days 0-6 are its week, day 7 the next Monday's, as in the
+    # reports' weekly table.
+    [(6, False), (7, True)],
 )
-def test_the_change_needs_two_separate_weeks(last_offset, separate):
+def test_the_change_compares_monday_to_sunday_weeks(last_offset, separate):
     s = summarise([NightData(date=day(0), cramps=1), NightData(date=day(last_offset))])
 
     assert (s.first_week is not None, s.last_week is not None) == (separate, separate)
@@ -1019,3 +1021,11 @@ def test_a_count_left_blank_is_left_out_not_counted_as_zero():
     assert week.late_caffeine_share == 0.0  # the one night that says
     assert week.relaxation_share == 1.0
     assert week.stretch_share == 0.0  # both nights default to 0 minutes: known, not done
+
+
+def test_the_change_weeks_stay_inside_the_period():
+    # A period from Wednesday (day 2) to the next week's Friday (day 11).
+    nights = [NightData(date=day(2), cramps=2), NightData(date=day(9), cramps=1)]
+    s = summarise(nights, start=day(2), end=day(11))
+    assert (s.first_week.first, s.first_week.last) == (day(2), day(6))
+    assert (s.last_week.first, s.last_week.last) == (day(7), day(11))

@@ -355,7 +355,7 @@ def test_logged_nights_without_cramps_or_details_show_dashes_not_nan(alice, alic
     assert _row(page, "m-duration") == "Typical duration – 0 episodes with a duration"
     assert _row(page, "m-muscles") == "Muscles – 0 episodes"
     assert _row(page, "m-sleep") == "Sleep quality, 1–5 – 0 nights rated"
-    assert "Needs two separate weeks" in page
+    assert "Needs two weeks (Monday to Sunday) with logged nights" in page
     assert not re.search(r"\bnan\b", _text(page), re.I)
 
 

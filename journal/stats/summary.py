@@ -108,8 +108,11 @@ def _timing_tally(judged: Iterable[bool | None]) -> Tally:
     return Tally(sum(known), len(known), unknown=len(judged) - len(known))
 
 
-def _window(nights: Sequence[NightData], first: dt.date) -> Window:
-    last = first + dt.timedelta(days=6)
+def _week_of(nights: Sequence[NightData], date: dt.date, start: dt.date, end: dt.date) -> Window:
+    """The Monday-to-Sunday week of ``date`` (the weeks of the reports' weekly table),
+    within the period."""
+    monday = date - dt.timedelta(days=date.weekday())
+    first, last = max(monday, start), min(monday + dt.timedelta(days=6), end)
     inside = [n for n in nights if first <= n.date <= last]
     return Window(first, last, len(inside), sum(n.cramps for n in inside))
 
@@ -127,8 +130,8 @@ def summary_measures(
     ``locations`` the number of episodes per (muscle, side): the caller fetches both for
     the same period as ``nights`` (nights outside it are ignored here).
 
-    The change compares the first seven nights from the first logged night with the last
-    seven up to the last logged night; two weeks that would overlap give no change.
+    The change compares the first and the last Monday-to-Sunday week with a logged night,
+    the weeks of the weekly table; with every logged night in one week, there is none.
     """
     nights = sorted((n for n in nights if start <= n.date <= end), key=lambda n: n.date)
     logged = len(nights)
@@ -143,9 +146,11 @@ def summary_measures(
         sides[side] = sides.get(side, 0) + count
 
     first_week = last_week = None
-    if nights and (nights[-1].date - nights[0].date).days >= 13:
-        first_week = _window(nights, nights[0].date)
-        last_week = _window(nights, nights[-1].date - dt.timedelta(days=6))
+    if nights:
+        first_week = _week_of(nights, nights[0].date, start, end)
+        last_week = _week_of(nights, nights[-1].date, start, end)
+        if first_week.first == last_week.first:
+            first_week = last_week = None
 
     def tally(test: Callable[[NightData], bool]) -> Tally:
         return Tally(sum(bool(test(n)) for n in nights), logged)
