@@ -43,7 +43,7 @@
     if (!unfinished.length) return;
     event.preventDefault();
     unfinished.forEach(mark);
-    unfinished[0].scrollIntoView({ block: "center" });
+    unfinished[0].scrollIntoView({ block: "center", behavior: "instant" });
     unfinished[0].focus();
   });
 })();

@@ -106,6 +106,26 @@ def test_the_very_first_nights_one_press_save_records_no_counts_as_zero(
     assert (night.alcohol_drinks, night.relaxation_minutes) == (None, None)
 
 
+def test_after_a_refused_save_on_a_phone_the_first_error_is_focused_above_the_save_bar(
+    page: Page, user: User, live_server
+):
+    from tests.browser.conftest import log_in
+
+    page.set_viewport_size(PHONE)
+    log_in(page, user, live_server)
+    page.goto("/nights/new/")
+    page.locator("#id_episodes-0-side").select_option("left")
+    page.locator("#id_episodes-0-severity").fill("11")
+    page.get_by_role("button", name="Save night").click()
+
+    severity = page.locator("#id_episodes-0-severity")
+    expect(severity).to_be_focused()
+    expect(severity).to_be_in_viewport()
+    field = severity.bounding_box()
+    bar = page.locator(".sticky-actions").bounding_box()
+    assert field["y"] + field["height"] <= bar["y"], "not hidden under the sticky Save bar"
+
+
 def _focused(page: Page, selector: str) -> bool:
     return page.evaluate("s => document.activeElement?.matches(s) ?? false", selector)
 
