@@ -8,7 +8,7 @@ from django.core.checks import Tags, Warning, register
 
 @register(Tags.security, deploy=True)
 def mail_server(app_configs, **kwargs) -> list[Warning]:
-    if settings.EMAIL_HOST or settings.DEBUG:
+    if settings.PASSWORD_RESET_BY_MAIL:
         return []
     return [
         Warning(

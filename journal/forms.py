@@ -428,13 +428,26 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        try:
-            right = auth.check_current_password(self.request, self.request.user, password)
-        except auth.Paused as e:
-            raise forms.ValidationError(f"{e} Nothing was deleted.", code="paused") from None
-        if not right:
-            raise forms.ValidationError("That isn’t your password. Nothing was deleted.")
+        _check_current_password(
+            self.request,
+            self.request.user,
+            password,
+            wrong="That isn’t your password. Nothing was deleted.",
+            paused_ending=" Nothing was deleted.",
+        )
         return password
+
+
+def _check_current_password(
+    request: HttpRequest, user: User, password: str, *, wrong: str, paused_ending: str = ""
+) -> None:
+    """The signed-in person's current password, checked and throttled like a sign-in."""
+    try:
+        right = auth.check_current_password(request, user, password)
+    except auth.Paused as e:
+        raise forms.ValidationError(f"{e}{paused_ending}", code="paused") from None
+    if not right:
+        raise forms.ValidationError(wrong, code="password_incorrect")
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -446,14 +459,8 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
     def clean_old_password(self) -> str:
         password = self.cleaned_data["old_password"]
-        try:
-            right = auth.check_current_password(self.request, self.user, password)
-        except auth.Paused as e:
-            raise forms.ValidationError(str(e), code="paused") from None
-        if not right:
-            raise forms.ValidationError(
-                self.error_messages["password_incorrect"], code="password_incorrect"
-            )
+        wrong = self.error_messages["password_incorrect"]
+        _check_current_password(self.request, self.user, password, wrong=wrong)
         return password
 
 

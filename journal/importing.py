@@ -192,7 +192,6 @@ def plan(
 def apply(plan: Plan, user, mode: str) -> str:
     """Write the plan: all of it, or nothing if anything fails. Returns a summary."""
     existing = plan.existing_dates
-    now = timezone.now()  # bulk_update leaves updated_at as it is
     with transaction.atomic():
         targets = {d: plan.journal[d] for d in existing} if mode == REPLACE else {}
         new_nights, replaced = [], []
@@ -202,16 +201,17 @@ def apply(plan: Plan, user, mode: str) -> str:
                 new_nights.append(night)
                 targets[night.date] = night
             elif mode == REPLACE:
-                night.updated_at = now
                 replaced.append(night)
         Night.objects.bulk_create(new_nights)
-        Night.objects.bulk_update(replaced, [*NIGHT_FIELDS[1:], "experiment_done", "updated_at"])
+        Night.objects.bulk_update(replaced, [*NIGHT_FIELDS[1:], "experiment_done"])
         if mode == REPLACE and plan.has_episodes_file:
-            # The file's cramps for those nights replace the journal's (none if it has none),
-            # and each such night is a new version: a page opened before can't save over it.
-            replaced_nights = [plan.journal[d] for d in existing]
-            CrampEpisode.objects.filter(night__in=replaced_nights).delete()
-            Night.objects.filter(pk__in=[n.pk for n in replaced_nights]).update(updated_at=now)
+            # The file's cramps for those nights replace the journal's (none if it has none).
+            CrampEpisode.objects.filter(night__in=[plan.journal[d] for d in existing]).delete()
+        if mode == REPLACE:
+            # Each replaced night is a new version (bulk_update leaves updated_at alone):
+            # an edit page opened before can't save over it.
+            ids = [plan.journal[d].pk for d in existing]
+            Night.objects.filter(pk__in=ids).update(updated_at=timezone.now())
         episodes = []
         for date, episode in plan.episodes:
             if date in targets:

@@ -355,21 +355,25 @@ def test_the_custom_dates_show_the_period_in_use(alice_client):
     assert '<input type="hidden" name="period" value="custom">' in html
 
 
-def test_the_headline_says_what_the_table_says(alice, alice_client, monkeypatch):
-    from journal import stats
-
-    clear = stats.Comparison(
-        habit=stats.habit("late_caffeine"),
+def _comparison(key: str, verdict: str, ratio: float, interval, p_adjusted: float):
+    """A habit-table row as compare_habits would give it, for the headline's tests."""
+    low, high = interval
+    return stats.Comparison(
+        habit=stats.habit(key),
         yes=stats.Group(30, 60),
         no=stats.Group(40, 50),
         left_out=0,
-        ratio=1.6,
-        low=1.1,
-        high=2.3,
-        p=0.001,
-        p_adjusted=0.01,
-        verdict=stats.MORE,
+        ratio=ratio,
+        low=low,
+        high=high,
+        p=p_adjusted / 10,
+        p_adjusted=p_adjusted,
+        verdict=verdict,
     )
+
+
+def test_the_headline_says_what_the_table_says(alice, alice_client, monkeypatch):
+    clear = _comparison("late_caffeine", stats.MORE, 1.6, (1.1, 2.3), p_adjusted=0.01)
     make_night(alice, "2026-11-20")
     monkeypatch.setattr(stats, "compare_habits", lambda nights: [clear])
     page = alice_client.get(URL + "?period=all").text
@@ -396,20 +400,7 @@ def test_with_nothing_clear_the_headline_says_so(alice, alice_client):
 def test_a_promising_but_uncertain_habit_is_pointed_to_its_experiment(
     alice, alice_client, monkeypatch
 ):
-    from journal import stats
-
-    uncertain = stats.Comparison(
-        habit=stats.habit("stretch"),
-        yes=stats.Group(20, 20),
-        no=stats.Group(20, 30),
-        left_out=0,
-        ratio=0.7,
-        low=0.4,
-        high=1.2,
-        p=0.2,
-        p_adjusted=0.6,
-        verdict=stats.NO_CLEAR_DIFFERENCE,
-    )
+    uncertain = _comparison("stretch", stats.NO_CLEAR_DIFFERENCE, 0.7, (0.4, 1.2), p_adjusted=0.6)
     make_night(alice, "2026-11-20")
     monkeypatch.setattr(stats, "compare_habits", lambda nights: [uncertain])
     page = alice_client.get(URL + "?period=all").text

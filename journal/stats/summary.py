@@ -102,7 +102,7 @@ def _median(values: Sequence[float]) -> float | None:
     return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _timing_tally(judged: Iterable[bool | None]) -> Tally:
+def _known_tally(judged: Iterable[bool | None]) -> Tally:
     judged = list(judged)
     known = [j for j in judged if j is not None]
     return Tally(sum(known), len(known), unknown=len(judged) - len(known))
@@ -177,12 +177,12 @@ def summary_measures(
         sleep_rated=len(rated),
         first_week=first_week,
         last_week=last_week,
-        stretched=_timing_tally(stretched(n) for n in nights),
+        stretched=_known_tally(stretched(n) for n in nights),
         stretch_minutes=_share(sum(stretch), len(stretch)),
-        late_caffeine=_timing_tally(late_caffeine(n) for n in nights),
-        late_alcohol=_timing_tally(late_alcohol(n) for n in nights),
+        late_caffeine=_known_tally(late_caffeine(n) for n in nights),
+        late_alcohol=_known_tally(late_alcohol(n) for n in nights),
         mean_water=known_share(n.water_glasses for n in nights),
         water_known=sum(n.water_glasses is not None for n in nights),
         electrolytes=tally(lambda n: n.electrolytes),
-        relaxation=_timing_tally(n.relaxed for n in nights),
+        relaxation=_known_tally(n.relaxed for n in nights),
     )

@@ -39,7 +39,7 @@ def _row(night: Night, link: str) -> str:
     return (
         f'<tr>\n  <th scope="row" class="text-nowrap"><a href="{link}" '
         f'aria-label="{date:%A} {date.day} {date:%B %Y}, open to edit">'
-        f"{date:%a} {date.day} {date:%b %y}</a></th>\n"
+        f"{_day(date)}</a></th>\n"
         f'  <td class="text-end">{cramps}</td>\n'
         f'  <td class="text-end">{worst}</td>\n'
         f'  <td class="text-end">{stretch}</td>\n'
@@ -53,33 +53,34 @@ def _row(night: Night, link: str) -> str:
 _MISSING_ROWS_UP_TO = 3
 
 
-def _missing(dates: list[dt.date], link: str) -> list[str]:
-    """Rows for nights not logged, newest first: each one a way to log it."""
-    if not dates:
-        return []
+def _day(date: dt.date) -> str:
+    return f"{date:%a} {date.day} {date:%b %y}"
 
-    def day(date: dt.date) -> str:
-        return f"{date:%a} {date.day} {date:%b %y}"
 
-    if len(dates) <= _MISSING_ROWS_UP_TO:
-        return [
-            f'<tr class="missing-night">\n  <th scope="row" class="text-nowrap fw-normal '
-            f'text-body-secondary">{day(d)}</th>\n  <td colspan="5" class="text-body-secondary">'
-            f'not logged — <a href="{link.format(date=d.isoformat())}">log it</a></td>\n</tr>'
-            for d in dates
-        ]
-    newest, oldest = dates[0], dates[-1]
-    return [
+def _missing_row(label: str, text: str, link: str, action: str) -> str:
+    return (
         f'<tr class="missing-night">\n  <th scope="row" class="text-nowrap fw-normal '
-        f'text-body-secondary">{day(oldest)} – {day(newest)}</th>\n  <td colspan="5" '
-        f'class="text-body-secondary">{len(dates)} nights not logged — '
-        f'<a href="{link.format(date=newest.isoformat())}">log the latest</a></td>\n</tr>'
-    ]
+        f'text-body-secondary">{label}</th>\n  <td colspan="5" class="text-body-secondary">'
+        f'{text} — <a href="{link}">{action}</a></td>\n</tr>'
+    )
 
 
-def _between(newer: dt.date, older: dt.date) -> list[dt.date]:
-    """The dates strictly between two nights, newest first."""
-    return [newer - dt.timedelta(days=n) for n in range(1, (newer - older).days)]
+def _missing(newer: dt.date, older: dt.date, link: str) -> list[str]:
+    """Rows for the nights strictly between two dates, not logged, newest first: each one
+    a way to log it."""
+    gap = (newer - older).days - 1
+    if gap <= 0:
+        return []
+    newest = newer - dt.timedelta(days=1)
+    if gap <= _MISSING_ROWS_UP_TO:
+        days = [newest - dt.timedelta(days=n) for n in range(gap)]
+        return [
+            _missing_row(_day(d), "not logged", link.format(date=d.isoformat()), "log it")
+            for d in days
+        ]
+    label = f"{_day(older + dt.timedelta(days=1))} – {_day(newest)}"
+    latest = link.format(date=newest.isoformat())
+    return [_missing_row(label, f"{gap} nights not logged", latest, "log the latest")]
 
 
 @register.simple_tag
@@ -105,7 +106,7 @@ def history_rows(
     above = newer
     for night in nights:
         if above is not None and log_link:
-            rows += _missing(_between(above, night.date), log_link)
+            rows += _missing(above, night.date, log_link)
         rows.append(_row(night, link.format(date=night.date.isoformat())))
         above = night.date
     return mark_safe("\n".join(rows))

@@ -68,16 +68,17 @@ class Conflict(Exception):
     """The night was saved somewhere else after this page was opened."""
 
 
-def _changed_since(pk: int, data: QueryDict) -> bool:
-    """Whether the saved night is no longer the version the page was opened on.
+def _stale(night: Night, data: QueryDict) -> bool:
+    """Whether the page was opened on another version of the night than ``night``. A page
+    without the version (opened before pages carried it) is not checked."""
+    return "seen" in data and data["seen"] != version_of(night)
 
-    Locks the night's row until the transaction ends, so that the check and the write
-    that follows it are one step. A page without the version (opened before pages
-    carried it) is not checked."""
-    if "seen" not in data:
-        return False
+
+def _changed_since(pk: int, data: QueryDict) -> bool:
+    """_stale, for the night as saved now: locks its row until the transaction ends, so
+    that the check and the write that follows it are one step."""
     current = Night.objects.select_for_update().filter(pk=pk).first()
-    return current is None or version_of(current) != data["seen"]
+    return current is None or _stale(current, data)
 
 
 def _count(data: QueryDict, key: str) -> int:
@@ -272,7 +273,7 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
     tz = request.profile.tzinfo
     experiments = list(Experiment.objects.for_user(request.user))
     if request.method == "POST":
-        if _version_in(request.POST) not in (None, version_of(night)):
+        if _stale(night, request.POST):
             return _conflict(request, night, experiments)
         form = NightForm(request.POST, instance=night, user=request.user, tz=tz)
         formset = EpisodeFormSet(request.POST, instance=night, prefix=EPISODES_PREFIX)
@@ -287,10 +288,6 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
         form = NightForm(instance=night, user=request.user, tz=tz)
         formset = EpisodeFormSet(instance=night, prefix=EPISODES_PREFIX)
     return _night_page(request, form, formset, experiments, night=night)
-
-
-def _version_in(data: QueryDict) -> str | None:
-    return data.get("seen")
 
 
 def _conflict(request: HttpRequest, night: Night, experiments: list[Experiment]) -> HttpResponse:
