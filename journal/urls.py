@@ -45,4 +45,5 @@ urlpatterns = [
     path("experiments/<int:pk>/delete/", views.experiment_delete, name="experiment-delete"),
     path("routine/", views.routine, name="routine"),
     path("settings/", views.settings_view, name="settings"),
+    path("appearance/", views.set_theme, name="theme"),
 ]

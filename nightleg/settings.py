@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "crispy_forms",
+    "heroicons",
     "crispy_bootstrap5",
     "bootstrap",
     "csp",  # only for its system checks (it flags settings in the pre-4.0 format)
@@ -206,6 +207,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "journal.appearance.appearance",
             ],
         },
     },

@@ -57,7 +57,7 @@ def test_a_new_user_sees_what_the_page_will_show(alice_client):
     assert "0 of 84 nights logged" in html
     assert "Nothing to show for this period yet" in html
     assert "at least 7 nights" in html
-    assert "<img" not in html  # no blank charts
+    assert "/reports/charts/" not in html  # no blank charts
 
 
 def test_the_default_period_is_twelve_weeks_with_completeness(alice, alice_client):
@@ -226,7 +226,69 @@ def test_the_page_links_each_chart_with_its_data_version(alice, alice_client):
     links = _chart_links(alice_client)
     version = Night.objects.for_user(alice).data_version()
     assert set(links) == set(CHARTS)
-    assert all(src.endswith(f"&v={version}") for src in links.values())
+    assert all(src.endswith(f"&v={version}&look=wide-light") for src in links.values())
+
+
+def _sources(html: str, name: str) -> list[tuple[str, str]]:
+    """The (media, look) of each <source> of one chart's <picture>, in order."""
+    found = re.findall(
+        rf'<source media="([^"]+)" srcset="/reports/charts/{name}\.svg\?[^"]*look=([\w-]+)"', html
+    )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("theme", "expected"),
+    [
+        (
+            None,  # the device decides: dark sources only when it prefers dark
+            [
+                ("screen and (max-width: 767.98px) and (prefers-color-scheme: dark)", "phone-dark"),
+                ("screen and (prefers-color-scheme: dark)", "wide-dark"),
+                ("screen and (max-width: 767.98px)", "phone-light"),
+            ],
+        ),
+        (
+            "dark",
+            [
+                ("screen and (max-width: 767.98px)", "phone-dark"),
+                ("screen", "wide-dark"),
+                ("screen and (max-width: 767.98px)", "phone-light"),
+            ],
+        ),
+        ("light", [("screen and (max-width: 767.98px)", "phone-light")]),
+    ],
+)
+def test_each_chart_is_offered_for_a_phone_and_for_the_chosen_mode(
+    alice, alice_client, theme, expected
+):
+    _diary(alice, 30)
+    if theme:
+        alice_client.cookies["theme"] = theme
+    html = alice_client.get(f"{URL}?period=12").content.decode()
+    for name in CHARTS:
+        assert _sources(html, name) == expected
+    # Without a matching source (and on paper), the wide light chart.
+    assert set(_chart_links(alice_client)) == set(CHARTS)
+
+
+@pytest.mark.parametrize("look", ["wide-light", "wide-dark", "phone-light", "phone-dark"])
+def test_a_chart_is_drawn_for_the_look_asked(alice, alice_client, look):
+    _diary(alice, 30)
+    svg = alice_client.get("/reports/charts/cramps.svg", {"period": "12", "look": look})
+    assert svg["Content-Type"] == "image/svg+xml"
+    width = "576pt" if look.startswith("wide") else "302.4pt"
+    assert f'width="{width}"' in svg.content.decode()
+    ink = "#e4e8ef" if look.endswith("dark") else "#1b2130"
+    assert ink in svg.content.decode()
+
+
+def test_an_unknown_look_gets_the_wide_light_chart(alice, alice_client):
+    _diary(alice, 30)
+    plain = alice_client.get("/reports/charts/cramps.svg?period=12").content
+    for look in ("", "wide", "phone-dark-x", "../etc"):
+        asked = alice_client.get("/reports/charts/cramps.svg", {"period": "12", "look": look})
+        assert asked.content == plain
 
 
 def test_a_chart_drawn_for_the_linked_version_needs_no_version_query(

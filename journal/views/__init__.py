@@ -1,4 +1,5 @@
 from journal.views.account import account, account_delete, account_download
+from journal.views.appearance import set_theme
 from journal.views.experiments import (
     experiment,
     experiment_delete,
@@ -51,6 +52,7 @@ __all__ = [
     "password_reset",
     "reports",
     "routine",
+    "set_theme",
     "settings_view",
     "signup",
     "summary",
