@@ -259,8 +259,8 @@ def _floor_empty_figure(axes: bool = False) -> Callable[[], bytes]:
     from journal import charts
 
     def draw() -> bytes:
-        with charts._style():
-            fig = Figure(figsize=charts.WEEKLY_FIGSIZE)
+        with charts.style():
+            fig = Figure(figsize=(charts.DEFAULT_LOOK.width, charts.WEEKLY_HEIGHT))
             if axes:
                 fig.add_subplot()
             buf = io.BytesIO()

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.test_reports import _diary, _sources
+
 URL = "/appearance/"
 
 
@@ -66,3 +68,13 @@ def test_it_never_sends_you_to_another_site(alice_client, back):
 
 def test_it_only_accepts_a_post(alice_client):
     assert alice_client.get(URL, {"theme": "dark"}).status_code == 405
+
+
+def test_the_reports_page_changes_its_charts_with_the_choice(alice, alice_client):
+    _diary(alice, 30)
+    alice_client.post(URL, {"theme": "dark", "next": "/"})
+    dark = alice_client.get("/reports/?period=12").content.decode()
+    alice_client.post(URL, {"theme": "light", "next": "/"})
+    light = alice_client.get("/reports/?period=12").content.decode()
+    assert [look for _m, look in _sources(dark, "cramps")][:2] == ["phone-dark", "wide-dark"]
+    assert [look for _m, look in _sources(light, "cramps")] == ["phone-light"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -314,7 +314,9 @@ def test_the_weekly_charts_place_their_plot_areas_identically_in_the_svg(diary):
     areas = {name: plot_area(roots[name], gid) for name, gid in lines.items()}
 
     assert len(set(widths.values())) == 1
-    assert len({(x, width, height) for x, _y, width, height in areas.values()}) == 1
+    # Lined up across the page; the habits' rows are each lower than the others' plot.
+    assert len({(x, width) for x, _y, width, _height in areas.values()}) == 1
+    assert areas["cramps"][2:] == areas["severity"][2:]
 
 
 @pytest.mark.parametrize("diary", LAYOUT_DIARIES)
@@ -335,17 +337,22 @@ def test_the_weekly_charts_share_one_plot_area_so_they_line_up_on_the_page(diary
         }
 
     first = layout(figures[0])
-    assert all(layout(fig) == pytest.approx(first) for fig in figures[1:])
-    assert first["figure width"] == charts.WEEKLY_FIGSIZE[0]
+    assert layout(figures[1]) == pytest.approx(first)
+    habits = layout(figures[2])
+    del habits["plot height, inches"], first["plot height, inches"]
+    assert habits == pytest.approx(first)
+    assert first["figure width"] == charts.DEFAULT_LOOK.width
+    # The right-hand axes of the cramps chart is a twin of the left one.
     assert all(
         twin.get_position().bounds == fig.axes[0].get_position().bounds
-        for fig in figures
+        for fig in figures[:2]
         for twin in fig.axes[1:]
     )
 
 
 @pytest.mark.parametrize("name", WEEKLY)
-def test_five_years_of_weeks_draw_quickly(name):
+def test_five_years_of_weeks_draw(name):
+    # How fast is for `make bench`; a timed assertion here would fail on a busy machine.
     chart, _draw = WEEKLY[name]
     weeks = [
         unlogged_week(i)
@@ -353,10 +360,7 @@ def test_five_years_of_weeks_draw_quickly(name):
         else logged_week(i, logged=2 if i % 4 == 0 else 6, cramps_per_night=(i % 7) / 3)
         for i in range(260)
     ]
-    started = time.perf_counter()
-    svg = chart(weeks)
-    assert time.perf_counter() - started < 1.5
-    assert parse(svg).tag.endswith("svg")
+    assert parse(chart(weeks)).tag.endswith("svg")
 
 
 def years_of_weeks(n: int) -> list[Week]:
@@ -445,7 +449,7 @@ def test_the_note_on_hollow_markers_appears_only_when_a_week_is_thin(name):
     assert without.find(f".//{SVG}g[@id='thin-week-note']") is None
 
 
-@pytest.mark.parametrize("name", WEEKLY)
+@pytest.mark.parametrize("name", ["cramps", "severity"])
 def test_the_note_has_its_own_row_above_the_legend(name):
     fig = WEEKLY[name][1](thin_and_full_weeks())
     fig.draw_without_rendering()
@@ -462,7 +466,34 @@ def test_a_severity_chart_without_episodes_in_its_thin_weeks_has_no_note():
     assert charts.THIN_WEEK_NOTE not in texts(root)
 
 
-@pytest.mark.parametrize("name", WEEKLY)
+def test_the_habits_note_sits_above_the_first_row_and_its_title():
+    fig = charts._draw_habits(thin_and_full_weeks())
+    fig.draw_without_rendering()
+    note, title = fig.legends[0].get_window_extent(), fig.axes[0].title.get_window_extent()
+    assert note.y0 >= title.y1
+    assert note.y1 <= fig.bbox.y1
+
+
+def test_the_habits_chart_has_one_titled_row_per_habit_sharing_the_weeks():
+    fig = charts._draw_habits(six_weeks_with_a_gap())
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == [title for _attr, title in charts.HABIT_ROWS] + [charts.WATER_TITLE]
+    assert len({ax.get_xlim() for ax in fig.axes}) == 1
+    # Rows top to bottom, none overlapping the next, and only the last labels the weeks.
+    boxes = [ax.get_position() for ax in fig.axes]
+    assert all(upper.y0 > lower.y1 for upper, lower in itertools.pairwise(boxes))
+    fig.draw_without_rendering()
+    labelled = [
+        any(label.get_text() for label in ax.get_xticklabels() if label.get_visible())
+        and ax.xaxis.get_tick_params()["labelbottom"]
+        for ax in fig.axes
+    ]
+    assert labelled == [False] * len(charts.HABIT_ROWS) + [True]
+    assert fig.legends == []
+    assert all(ax.get_legend() is None for ax in fig.axes)
+
+
+@pytest.mark.parametrize("name", ["cramps", "severity"])
 def test_the_legend_shows_each_series_with_its_line_and_a_filled_marker(name):
     root = parse(WEEKLY[name][0](thin_and_full_weeks()))
     legend = group(root, "legend_1")
@@ -491,7 +522,7 @@ LONG_LABELS = [
 
 def drawn_forest(comparisons: list[Comparison]):
     fig = charts._draw_forest(comparisons)
-    with charts._style():
+    with charts.style():
         fig.draw_without_rendering()
     return fig, fig.axes[0]
 
@@ -545,3 +576,68 @@ def test_the_week_under_way_is_a_hollow_marker_the_line_does_not_reach():
     assert group(whole, "cramp-free-share").find(f"{SVG}path").get("d").count("L") == 3
     assert charts.THIN_WEEK_NOTE in texts(group(whole, "thin-week-note"))
     assert charts.SO_FAR_NOTE not in texts(group(whole, "thin-week-note"))
+
+
+# ---- Looks: a width per breakpoint, colours per mode -------------------------------------
+
+ALL_CHARTS = {
+    "cramps": lambda look: charts.cramps_chart(thin_and_full_weeks(), look),
+    "severity": lambda look: charts.severity_chart(thin_and_full_weeks(), look),
+    "habits": lambda look: charts.habits_chart(thin_and_full_weeks(), look),
+    "forest": lambda look: charts.forest_chart(LONG_LABELS, look),
+}
+
+
+def font_sizes(root: ET.Element) -> list[float]:
+    return [
+        float(size)
+        for node in root.iter()
+        for size in re.findall(r"font-size: ([\d.]+)px", node.get("style", ""))
+    ]
+
+
+@pytest.mark.parametrize("look", charts.LOOKS)
+@pytest.mark.parametrize("name", ALL_CHARTS)
+def test_every_text_of_every_look_is_at_least_12_points(name, look):
+    root = parse(ALL_CHARTS[name](charts.LOOKS[look]))
+    sizes = font_sizes(root)
+    assert sizes
+    assert min(sizes) >= 12
+    # 12 points drawn on a figure this wide: the page shows it at least 3/4 as wide.
+    assert root.get("width") == f"{charts.LOOKS[look].width * 72:g}pt"
+
+
+@pytest.mark.parametrize("name", ALL_CHARTS)
+def test_a_phone_chart_is_narrower_than_a_wide_one_with_the_same_text(name):
+    wide, phone = (parse(ALL_CHARTS[name](charts.LOOKS[k])) for k in ("wide-light", "phone-light"))
+    assert float(phone.get("width")[:-2]) < 0.6 * float(wide.get("width")[:-2])
+    assert set(font_sizes(phone)) == set(font_sizes(wide))
+
+
+def colours(svg: bytes) -> set[str]:
+    return {c.lower() for c in re.findall(r"(?:fill|stroke): (#[0-9a-fA-F]{6})", svg.decode())}
+
+
+@pytest.mark.parametrize("name", ALL_CHARTS)
+def test_a_dark_chart_is_transparent_with_light_ink_and_no_white(name):
+    svg = ALL_CHARTS[name](charts.LOOKS["wide-dark"])
+    used = colours(svg)
+    assert "#ffffff" not in used
+    assert "#000000" not in used
+    assert charts.DARK.ink in used
+    assert not colours(svg) & {charts.LIGHT.ink, charts.LIGHT.face}
+    # No background box: the figure and the plot areas are not filled.
+    root = parse(svg)
+    patch = root.find(f".//{SVG}g[@id='patch_1']/{SVG}path")
+    assert (
+        patch is None
+        or "fill: none" in patch.get("style", "")
+        or "opacity: 0" in patch.get("style", "")
+    )
+
+
+@pytest.mark.parametrize("name", ALL_CHARTS)
+def test_a_light_chart_uses_the_light_palette(name):
+    used = colours(ALL_CHARTS[name](charts.LOOKS["wide-light"]))
+    assert charts.LIGHT.ink in used
+    assert not used & {charts.DARK.ink, charts.DARK.face}

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
 from journal import charts, stats
+from journal.appearance import theme_of
 from journal.dates import last_night
 from journal.forms import DEFAULT_PERIOD, ReportForm
 from journal.models import Experiment, Night
@@ -45,7 +46,7 @@ def _plain(rows: Sequence[stats.Week] | Sequence[stats.Comparison]) -> list[dict
     return [row.as_plain() for row in rows]
 
 
-CHARTS: dict[str, tuple[str, Callable[[Any], bytes]]] = {
+CHARTS: dict[str, tuple[str, Callable[[Any, charts.Look], bytes]]] = {
     "cramps": ("weeks", charts.cramps_chart),
     "severity": ("weeks", charts.severity_chart),
     "habits": ("weeks", charts.habits_chart),
@@ -82,17 +83,19 @@ def cached_body(
     the dates are too, because "the last 12 weeks" move every day. ``context`` is only
     called on a miss, with the version: a warm page does no statistics at all. The
     body's chart links carry the version (``version`` in the template), so the charts
-    need not work it out. ``also`` is any other version the body depends on (the
-    summary's experiments).
+    need not work it out, and the light/dark choice (``theme``), which picks the charts
+    drawn for the page's colours. ``also`` is any other version the body depends on
+    (the summary's experiments).
     """
     version = Night.objects.for_user(request.user).data_version()
+    theme = theme_of(request)
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     start, end = period
-    key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}:{also}"
+    key = f"page:{template}:{request.user.pk}:{start}:{end}:{query}:{version}:{also}:{theme}"
     body = cache.get_or_set(
         key,
         # Without the request: no token, message or other per-request value can be kept.
-        lambda: render_to_string(template, context(version) | {"version": version}),
+        lambda: render_to_string(template, context(version) | {"version": version, "theme": theme}),
         CHART_CACHE_SECONDS,
     )
     return mark_safe(body)  # our own template's output, safe when it was stored
@@ -151,8 +154,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/reports.html", {"form": form, "body": body})
 
 
-def _chart_key(user, name: str, start: dt.date, end: dt.date, version: str) -> str:
-    return f"chart:{user.pk}:{name}:{start}:{end}:{version}"
+def _chart_key(user, name: str, look: str, start: dt.date, end: dt.date, version: str) -> str:
+    return f"chart:{user.pk}:{name}:{look}:{start}:{end}:{version}"
 
 
 def _input_key(user, kind: str, start: dt.date, end: dt.date, version: str) -> str:
@@ -192,20 +195,25 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     chart already drawn for that version is served without asking the database for
     the version again. A version that isn't cached, or none, falls back to the current
     one. A version can only ever find this person's own charts: their id is in the key.
+    ``look`` is the width and colours to draw for (see charts.LOOKS); any other value
+    gets the default.
     """
     if name not in CHARTS:
         raise Http404("No such chart")
     start, end = report_form(request).range
+    look = request.GET.get("look", "")
+    if look not in charts.LOOKS:
+        look = "wide-light"
     asked = request.GET.get("v", "")
     svg = None
     if _VERSION.fullmatch(asked):
-        svg = cache.get(_chart_key(request.user, name, start, end, asked))
+        svg = cache.get(_chart_key(request.user, name, look, start, end, asked))
     if svg is None:
         version = Night.objects.for_user(request.user).data_version()
         kind, draw = CHARTS[name]
         svg = cache.get_or_set(
-            _chart_key(request.user, name, start, end, version),
-            lambda: draw(_chart_input(request.user, kind, start, end, version)),
+            _chart_key(request.user, name, look, start, end, version),
+            lambda: draw(_chart_input(request.user, kind, start, end, version), charts.LOOKS[look]),
             CHART_CACHE_SECONDS,
         )
     return HttpResponse(svg, content_type="image/svg+xml")
