@@ -6,7 +6,7 @@ PORT ?= 8000
 # Development-only values; production reads real ones from the environment.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY=dev-only-not-secret
 
-.PHONY: run serve test demo lint fmt lock clean
+.PHONY: run serve test demo screenshots lint fmt lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Nightleg needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -46,6 +46,11 @@ test-postgres: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --username demo --password nightleg-demo
+
+# Every page on a phone and a desktop, light and dark, with the demo's data in a throwaway
+# database: docs/screenshots/*.png and the gallery docs/screenshots.md. Needs Chromium.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python -m scripts.screenshots
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
