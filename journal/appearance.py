@@ -21,5 +21,15 @@ def theme_of(request: HttpRequest) -> str:
 
 
 def appearance(request: HttpRequest) -> dict[str, object]:
-    """Context processor: the chosen theme and the choices for the menu's switch."""
-    return {"theme": theme_of(request), "theme_choices": CHOICES}
+    """Context processor: the chosen theme, the choices for the menu's switch, and the
+    next one in turn for its one-button form on a wide screen."""
+    theme = theme_of(request)
+    order = list(CHOICES)
+    following = order[(order.index(theme) + 1) % len(order)]
+    return {
+        "theme": theme,
+        "theme_label": CHOICES[theme],
+        "theme_choices": CHOICES,
+        "next_theme": following,
+        "next_theme_label": CHOICES[following],
+    }

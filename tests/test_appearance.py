@@ -78,3 +78,16 @@ def test_the_reports_page_changes_its_charts_with_the_choice(alice, alice_client
     light = alice_client.get("/reports/?period=12").content.decode()
     assert [look for _m, look in _sources(dark, "cramps")][:2] == ["phone-dark", "wide-dark"]
     assert [look for _m, look in _sources(light, "cramps")] == ["phone-light"]
+
+
+def test_every_page_has_a_favicon_and_an_app_icon_that_exist(client):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    page = client.get("/accounts/login/").content.decode()
+    icons = dict(re.findall(r'<link rel="(icon|apple-touch-icon)" href="/static/([^"]+)"', page))
+    assert set(icons) == {"icon", "apple-touch-icon"}
+    assert finders.find(icons["icon"]).endswith(".svg")
+    with Image.open(finders.find(icons["apple-touch-icon"])) as image:
+        assert image.size == (180, 180)
+        assert image.convert("RGBA").getpixel((0, 0))[3] == 255  # opaque: the phone rounds it
