@@ -278,7 +278,10 @@ def test_the_access_log_shows_the_client_and_hides_reset_tokens(served):
 
 def test_four_long_imports_leave_the_site_answering(served):
     """Each import of a 20-year journal keeps a thread busy for seconds; meanwhile the
-    health check and another person's morning log still answer, each within a second."""
+    health check and another person's morning log still answer, again and again, while
+    all four imports are under way (with one request at a time per worker, they waited
+    for an import to finish). How long they take is for `make bench-http` to measure: a
+    timed assertion here would fail on a busy machine."""
     nights, episodes = (text.encode() for text in import_files(20))
     results: dict[str, str] = {}
 
@@ -306,21 +309,22 @@ def test_four_long_imports_leave_the_site_answering(served):
     for thread in imports:
         thread.start()
     slowest = {"/healthz": 0.0, "/nights/new/": 0.0}
-    answered = 0
+    answered = during_all = 0
     deadline = time.monotonic() + 300
     while any(t.is_alive() for t in imports) and time.monotonic() < deadline:
         for path, client in (("/healthz", served), ("/nights/new/", watcher)):
+            all_busy = all(t.is_alive() for t in imports)
             started = time.perf_counter()
             assert client.request("GET", path).status == 200
             slowest[path] = max(slowest[path], time.perf_counter() - started)
             answered += 1
-        time.sleep(0.1)
+            during_all += all_busy and all(t.is_alive() for t in imports)
+        time.sleep(0.1)  # pacing, so the imports get the processor too
     for thread in imports:
         thread.join(timeout=60)
     assert results == dict.fromkeys(people, "200 302 /nights/")
-    assert answered >= 20, "the imports were long enough to measure against"
     print(f"slowest answers while importing: {slowest} ({answered} requests)")
-    assert max(slowest.values()) < 1.0, slowest
+    assert during_all >= 10, f"only {during_all} answers came while all four imports ran"
 
 
 def test_a_client_reaching_gunicorn_directly_cannot_claim_an_address(tmp_path):
