@@ -90,6 +90,50 @@ def test_all_time_starts_at_the_first_logged_night(alice, alice_client):
     assert response.context["logged"] == 2
 
 
+def _lone_note(html: str) -> str:
+    match = re.search(
+        r'<div class="alert[^"]*" role="note" id="lone-nights">(.*?)</div>', html, re.S
+    )
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else ""
+
+
+def test_all_time_starts_after_a_lone_night_far_before_the_rest_and_says_so(alice, alice_client):
+    make_episode(make_night(alice, "1990-03-03"), severity=9)  # a mistyped year
+    _diary(alice, 84)  # from 1 Sep 2026
+    response = alice_client.get(URL + "?period=all")
+    assert (response.context["start"], response.context["logged"]) == (dt.date(2026, 9, 1), 84)
+    html = response.content.decode()
+    assert _lone_note(html) == (
+        "Your diary has one night on 3 Mar 1990, 36 years before the rest. Is it a typo? "
+        "Open it · The charts start at 1 Sep 2026."
+    )
+    assert '<a class="alert-link" href="/nights/1990-03-03/">Open it</a>' in html
+    assert "A cramp rated 8 out of 10" not in html, "the lone night's cramp is left out"
+
+
+def test_each_of_several_lone_nights_is_linked(alice, alice_client):
+    for date in ("1990-03-03", "2001-06-01", "2016-09-01"):
+        make_night(alice, date)
+    _diary(alice, 84)
+    html = alice_client.get(URL + "?period=all").content.decode()
+    assert _lone_note(html) == (
+        "Your diary has 3 nights long before the rest, the first on 3 Mar 1990, 36 years "
+        "before it. Are they typos? Open 3 Mar 1990 , 1 Jun 2001 , 1 Sep 2016 · "
+        "The charts start at 1 Sep 2026."
+    )
+    assert 'href="/nights/2016-09-01/"' in html
+
+
+def test_a_lone_night_is_mentioned_only_for_all_time(alice, alice_client):
+    make_night(alice, "1990-03-03")
+    _diary(alice, 84)
+    assert "lone-nights" in alice_client.get(URL + "?period=all").content.decode()
+    for query in ("period=12", "period=custom&start=1990-01-01&end=1990-12-31"):
+        response = alice_client.get(f"{URL}?{query}")
+        assert "lone-nights" not in response.content.decode(), query
+    assert response.context["logged"] == 1, "chosen dates still include it"
+
+
 def test_custom_dates(alice, alice_client):
     _diary(alice, 60)
     response = alice_client.get(URL + "?period=custom&start=2026-11-01&end=2026-11-14")
