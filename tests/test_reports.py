@@ -134,6 +134,46 @@ def test_a_lone_night_is_mentioned_only_for_all_time(alice, alice_client):
     assert response.context["logged"] == 1, "chosen dates still include it"
 
 
+def _calendar_cells(html: str) -> dict[str, str]:
+    found = re.findall(r'<a class="cal-day cal-\w+" href="([^"]+)" aria-label="([^"]+)"', html)
+    return {label: href for href, label in found}
+
+
+def test_the_calendar_shows_the_months_of_the_period(alice, alice_client):
+    make_episode(make_night(alice, "2026-11-02"), severity=8)
+    make_night(alice, "2026-10-27")  # the period's first night
+    make_night(alice, "2026-10-26")  # the night before it
+    html = alice_client.get(URL + "?period=4").content.decode()
+    captions = re.findall(r'<table class="month-calendar">\s*<caption>([^<]+)</caption>', html)
+    assert captions == ["October 2026", "November 2026"]
+    cells = _calendar_cells(html)
+    assert cells["2 Nov: 1 cramp, worst 8"] == "/nights/2026-11-02/"
+    assert cells["27 Oct: no cramps"] == "/nights/2026-10-27/"
+    assert cells["3 Nov: not logged, log it"] == "/nights/new/?date=2026-11-03"
+    assert len(cells) == 28, "the period's 28 nights, the others inert"
+    assert '<span class="cal-day cal-inert">26</span>' in html, "before the period"
+    assert "History</a> has every month" not in html
+
+
+def test_the_calendar_rings_last_night_and_a_day_later_no_longer(alice, alice_client, clock):
+    make_night(alice, "2026-11-22")
+    query = URL + "?period=custom&start=2026-11-01&end=2026-11-22"
+    clock.move_to(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC))  # last night: the 22nd
+    ringed = 'aria-label="22 Nov: no cramps" aria-current="date"'
+    assert ringed in alice_client.get(query).content.decode()
+    clock.move_to(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC))  # the same dates and nights
+    assert 'aria-current="date"' not in alice_client.get(query).content.decode()
+
+
+def test_a_long_period_shows_its_last_four_months_and_says_so(alice, alice_client):
+    _diary(alice, 400)
+    html = alice_client.get(URL + "?period=52").content.decode()
+    captions = re.findall(r'<table class="month-calendar">\s*<caption>([^<]+)</caption>', html)
+    assert captions == ["August 2026", "September 2026", "October 2026", "November 2026"]
+    assert "The last 4 of the period’s 13 months;" in html
+    assert '<a href="/nights/?month=2026-07#calendar">History</a> has every month.' in html
+
+
 def test_custom_dates(alice, alice_client):
     _diary(alice, 60)
     response = alice_client.get(URL + "?period=custom&start=2026-11-01&end=2026-11-14")
