@@ -46,6 +46,10 @@ def test_it_lists_own_nights_newest_first_with_their_summary(alice, bob, alice_c
     assert 'href="/nights/new/?date=2026-11-03">log it</a>' in html, "for alice, not logged"
 
 
+# A cell's value, after the label a phone shows in its place of the header row.
+_CELL = r'<td class="text-end"><span class="cell-label">[^<]+ </span>(.*?)</td>'
+
+
 def test_each_row_shows_the_nights_numbers_as_they_were_logged(alice, alice_client):
     quiet = {"stretch_minutes": 12, "caffeine_drinks": 2, "last_caffeine_at": dt.time(9, 5)}
     make_night(alice, "2026-11-01", **quiet, alcohol_drinks=Decimal("1.5"))
@@ -58,7 +62,7 @@ def test_each_row_shows_the_nights_numbers_as_they_were_logged(alice, alice_clie
         '<th scope="row" class="text-nowrap"><a href="/nights/2026-11-01/" '
         'aria-label="Sunday 1 November 2026, open to edit">Sun 1 Nov 26</a></th>'
     ) in html
-    cells = re.findall(r'<td class="text-end">(.*?)</td>', html)
+    cells = re.findall(_CELL, html)
     assert cells == [
         "1",
         "6/10",
@@ -75,7 +79,7 @@ def test_each_row_shows_the_nights_numbers_as_they_were_logged(alice, alice_clie
 
 def test_a_count_left_blank_shows_as_a_dash_not_a_zero(alice, alice_client):
     make_night(alice, "2026-11-01", stretch_minutes=None, caffeine_drinks=None, alcohol_drinks=None)
-    cells = re.findall(r'<td class="text-end">(.*?)</td>', alice_client.get(URL).text)
+    cells = re.findall(_CELL, alice_client.get(URL).text)
     assert cells[2:] == ["–", "–", "–"]
 
 
@@ -90,6 +94,16 @@ def test_it_paginates(alice, alice_client):
     assert second.context["page"][0].date == start + dt.timedelta(days=4)
     # A page past the end shows the last page rather than an error.
     assert alice_client.get(URL + "?page=99").context["page"].number == 2
+
+
+def test_each_cell_has_its_own_label_for_a_phone_where_the_header_row_is_hidden(
+    alice, alice_client
+):
+    make_night(alice, "2026-11-01")
+    html = alice_client.get(URL).text
+    labels = re.findall(r'<span class="cell-label">([^<]+) </span>', html)
+    assert labels == ["Cramps", "Worst", "Stretch (min)", "Caffeine", "Alcohol"]
+    assert '<table class="table table-sm align-middle table-reflow" id="history-table">' in html
 
 
 def test_queries_do_not_grow_with_nights(alice, alice_client, django_assert_max_num_queries):

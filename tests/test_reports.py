@@ -217,6 +217,19 @@ def test_the_habit_table_compares_each_habit(alice, alice_client):
     assert "not proof" in html
 
 
+def test_each_habit_cell_has_its_own_label_for_a_phone(alice, alice_client):
+    _diary(alice, 40)
+    html = alice_client.get(URL + "?period=12").content.decode()
+    row = re.search(r'<tr id="habit-stretch">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<span class="cell-label">([^<]+)</span>', row) == [
+        "So far",
+        "Cramps with the habit (95% interval)",
+        "With: nights · cramps a night",
+        "Without: nights · cramps a night",
+    ]
+    assert 'class="table table-sm align-middle table-reflow" id="habit-table"' in html
+
+
 def test_before_and_after(alice, alice_client):
     _diary(alice, 40)
     response = alice_client.get(URL + "?period=12&split=2026-11-04")
