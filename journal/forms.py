@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy as _copy
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 from functools import cache
 from typing import TypeVar
 
@@ -15,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from journal import auth, csvio
+from journal import auth, csvio, stats
 from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
@@ -361,12 +362,16 @@ class ReportForm(forms.Form):
         data,
         *,
         last_night: dt.date,
-        first_logged: dt.date | None,
+        first_nights: Sequence[dt.date] = (),
         default: str = DEFAULT_PERIOD,
     ) -> None:
+        """``first_nights``: the diary's first nights in date order, for "all time" (at
+        least stats.FIRST_NIGHTS_NEEDED of them, or all when there are fewer)."""
         super().__init__(data)
         self.last_night = last_night
-        self.first_logged = first_logged
+        # All time starts where regular logging does, past any lone night far before it.
+        self.lone = stats.lone_early_nights(first_nights)
+        self.first_logged = self.lone.start if self.lone else next(iter(first_nights), None)
         self.default = default
 
     def clean(self) -> dict:
@@ -393,6 +398,11 @@ class ReportForm(forms.Form):
     def period_in_use(self) -> str:
         """The period in use: the chosen one, or the default when the choice is invalid."""
         return self.cleaned_data["period"] if self.is_valid() else self.default
+
+    @property
+    def lone_in_use(self) -> stats.LoneNights | None:
+        """The lone nights left out of the period: only "all time" leaves them out."""
+        return self.lone if self.period_in_use == "all" else None
 
     @property
     def range(self) -> tuple[dt.date, dt.date]:

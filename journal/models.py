@@ -153,6 +153,16 @@ class NightQuerySet(models.QuerySet):
             night.n_cramps, night.worst_cramp = len(found), max(found, default=None)
         return nights
 
+    def cramps_by_date(self) -> dict[dt.date, tuple[int, int | None]]:
+        """Each of these nights' number of cramps and worst severity (None without
+        cramps), by date, counted by the database in one query: for a month calendar."""
+        rows = (
+            self.order_by()
+            .values_list("date")
+            .annotate(n=Count("episodes"), worst=Max("episodes__severity"))
+        )
+        return {date: (n, worst) for date, n, worst in rows}
+
     def data_version(self) -> str:
         """A token that changes whenever any of these nights or their episodes change.
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
-from journal.templatetags.report_format import bounds, change, compared, interval
+from journal.templatetags.report_format import bounds, change, compared, interval, time_before
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,8 @@ def test_a_comparison_reads_as_a_sentence():
 def test_an_interval_with_no_limit_on_a_side_says_so_the_right_way_round(low, high, words, numbers):
     estimate = SimpleNamespace(low=low, high=high)
     assert (interval(estimate), bounds(estimate)) == (words, numbers)
+
+
+def test_a_time_before_reads_in_its_largest_unit():
+    assert time_before(dt.date(1990, 3, 3), dt.date(2026, 9, 1)) == "36\xa0years"
+    assert time_before(dt.date(2026, 6, 30), dt.date(2026, 9, 1)) == "2\xa0months"

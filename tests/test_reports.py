@@ -90,6 +90,90 @@ def test_all_time_starts_at_the_first_logged_night(alice, alice_client):
     assert response.context["logged"] == 2
 
 
+def _lone_note(html: str) -> str:
+    match = re.search(
+        r'<div class="alert[^"]*" role="note" id="lone-nights">(.*?)</div>', html, re.S
+    )
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else ""
+
+
+def test_all_time_starts_after_a_lone_night_far_before_the_rest_and_says_so(alice, alice_client):
+    make_episode(make_night(alice, "1990-03-03"), severity=9)  # a mistyped year
+    _diary(alice, 84)  # from 1 Sep 2026
+    response = alice_client.get(URL + "?period=all")
+    assert (response.context["start"], response.context["logged"]) == (dt.date(2026, 9, 1), 84)
+    html = response.content.decode()
+    assert _lone_note(html) == (
+        "Your diary has one night on 3 Mar 1990, 36 years before the rest. Is it a typo? "
+        "Open it · The charts start at 1 Sep 2026."
+    )
+    assert '<a class="alert-link" href="/nights/1990-03-03/">Open it</a>' in html
+    assert "A cramp rated 8 out of 10" not in html, "the lone night's cramp is left out"
+
+
+def test_each_of_several_lone_nights_is_linked(alice, alice_client):
+    for date in ("1990-03-03", "2001-06-01", "2016-09-01"):
+        make_night(alice, date)
+    _diary(alice, 84)
+    html = alice_client.get(URL + "?period=all").content.decode()
+    assert _lone_note(html) == (
+        "Your diary has 3 nights long before the rest, the first on 3 Mar 1990, 36 years "
+        "before it. Are they typos? Open 3 Mar 1990 , 1 Jun 2001 , 1 Sep 2016 · "
+        "The charts start at 1 Sep 2026."
+    )
+    assert 'href="/nights/2016-09-01/"' in html
+
+
+def test_a_lone_night_is_mentioned_only_for_all_time(alice, alice_client):
+    make_night(alice, "1990-03-03")
+    _diary(alice, 84)
+    assert "lone-nights" in alice_client.get(URL + "?period=all").content.decode()
+    for query in ("period=12", "period=custom&start=1990-01-01&end=1990-12-31"):
+        response = alice_client.get(f"{URL}?{query}")
+        assert "lone-nights" not in response.content.decode(), query
+    assert response.context["logged"] == 1, "chosen dates still include it"
+
+
+def _calendar_cells(html: str) -> dict[str, str]:
+    found = re.findall(r'<a class="cal-day cal-\w+" href="([^"]+)" aria-label="([^"]+)"', html)
+    return {label: href for href, label in found}
+
+
+def test_the_calendar_shows_the_months_of_the_period(alice, alice_client):
+    make_episode(make_night(alice, "2026-11-02"), severity=8)
+    make_night(alice, "2026-10-27")  # the period's first night
+    make_night(alice, "2026-10-26")  # the night before it
+    html = alice_client.get(URL + "?period=4").content.decode()
+    captions = re.findall(r'<table class="month-calendar">\s*<caption>([^<]+)</caption>', html)
+    assert captions == ["October 2026", "November 2026"]
+    cells = _calendar_cells(html)
+    assert cells["2 Nov: 1 cramp, worst 8"] == "/nights/2026-11-02/"
+    assert cells["27 Oct: no cramps"] == "/nights/2026-10-27/"
+    assert cells["3 Nov: not logged, log it"] == "/nights/new/?date=2026-11-03"
+    assert len(cells) == 28, "the period's 28 nights, the others inert"
+    assert '<span class="cal-day cal-inert">26</span>' in html, "before the period"
+    assert "History</a> has every month" not in html
+
+
+def test_the_calendar_rings_last_night_and_a_day_later_no_longer(alice, alice_client, clock):
+    make_night(alice, "2026-11-22")
+    query = URL + "?period=custom&start=2026-11-01&end=2026-11-22"
+    clock.move_to(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC))  # last night: the 22nd
+    ringed = 'aria-label="22 Nov: no cramps" aria-current="date"'
+    assert ringed in alice_client.get(query).content.decode()
+    clock.move_to(dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC))  # the same dates and nights
+    assert 'aria-current="date"' not in alice_client.get(query).content.decode()
+
+
+def test_a_long_period_shows_its_last_four_months_and_says_so(alice, alice_client):
+    _diary(alice, 400)
+    html = alice_client.get(URL + "?period=52").content.decode()
+    captions = re.findall(r'<table class="month-calendar">\s*<caption>([^<]+)</caption>', html)
+    assert captions == ["August 2026", "September 2026", "October 2026", "November 2026"]
+    assert "The last 4 of the period’s 13 months;" in html
+    assert '<a href="/nights/?month=2026-07#calendar">History</a> has every month.' in html
+
+
 def test_custom_dates(alice, alice_client):
     _diary(alice, 60)
     response = alice_client.get(URL + "?period=custom&start=2026-11-01&end=2026-11-14")
@@ -131,6 +215,19 @@ def test_the_habit_table_compares_each_habit(alice, alice_client):
     assert 'id="habit-table"' in html
     assert "How this is calculated" in html
     assert "not proof" in html
+
+
+def test_each_habit_cell_has_its_own_label_for_a_phone(alice, alice_client):
+    _diary(alice, 40)
+    html = alice_client.get(URL + "?period=12").content.decode()
+    row = re.search(r'<tr id="habit-stretch">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'<span class="cell-label">([^<]+)</span>', row) == [
+        "So far",
+        "Cramps with the habit (95% interval)",
+        "With: nights · cramps a night",
+        "Without: nights · cramps a night",
+    ]
+    assert 'class="table table-sm align-middle table-reflow" id="habit-table"' in html
 
 
 def test_before_and_after(alice, alice_client):

@@ -299,12 +299,23 @@ def test_the_default_period_is_four_weeks(diary, alice_client):
 
 
 def test_all_time_starts_at_the_first_logged_night(diary, alice_client):
-    make_episode(make_night(diary, "2025-06-01"), severity=3)
+    make_episode(make_night(diary, "2026-10-01"), severity=3)  # not a lone night: see below
     response = alice_client.get(URL + "?period=all")
     s = response.context["s"]
-    assert (s.start, s.end, s.logged, s.cramps) == (dt.date(2025, 6, 1), LAST_NIGHT, 11, 9)
+    assert (s.start, s.end, s.logged, s.cramps) == (dt.date(2026, 10, 1), LAST_NIGHT, 11, 9)
     assert "All time</option>" in response.content.decode()
     assert 'value="all" selected' in response.content.decode()
+
+
+def test_all_time_starts_after_a_lone_night_far_before_the_rest_and_says_so(diary, alice_client):
+    make_episode(make_night(diary, "1990-03-03"), severity=3)
+    response = alice_client.get(URL + "?period=all")
+    s = response.context["s"]
+    assert (s.start, s.logged) == (nov(16), 10)
+    page = response.content.decode()
+    assert "Your diary has one night on 3 Mar 1990, 36\xa0years before the rest." in page
+    assert 'href="/nights/1990-03-03/">Open it</a> · This summary starts at 16 Nov 2026.' in page
+    assert 'class="alert alert-info d-print-none" role="note" id="lone-nights"' in page
 
 
 def test_bad_custom_dates_say_so_and_fall_back_to_four_weeks(alice_client):

@@ -8,6 +8,7 @@ database, no HTTP. The modules, by topic:
 - before_after: before and after a date
 - flags: when to suggest seeing a clinician
 - summary: the measures of the clinician summary
+- lone: where "all time" begins, past a lone night far before the rest
 - experiments: planned self-experiments, their analysis and planning
 
 Honesty rules that every function here keeps:
@@ -42,6 +43,7 @@ from journal.stats.habits import (
     logging_gaps,
 )
 from journal.stats.headline import Headline, headline
+from journal.stats.lone import FIRST_NIGHTS_NEEDED, LONE_GAP_DAYS, LoneNights, lone_early_nights
 from journal.stats.nights import (
     ALCOHOL_WINDOW_HOURS,
     CAFFEINE_WINDOW_HOURS,
@@ -67,9 +69,11 @@ __all__ = [
     "CAFFEINE_WINDOW_HOURS",
     "CONFIDENCE",
     "FEWER",
+    "FIRST_NIGHTS_NEEDED",
     "FREQUENT_CONSECUTIVE_WEEKS",
     "FREQUENT_CRAMP_NIGHTS_PER_WEEK",
     "HABITS",
+    "LONE_GAP_DAYS",
     "LONG_EPISODE_MINUTES",
     "MIN_NIGHTS_PER_GROUP",
     "MORE",
@@ -87,6 +91,7 @@ __all__ = [
     "Habit",
     "Headline",
     "LoggingGaps",
+    "LoneNights",
     "NightData",
     "Side",
     "Summary",
@@ -104,6 +109,7 @@ __all__ = [
     "late_alcohol",
     "late_caffeine",
     "logging_gaps",
+    "lone_early_nights",
     "rate_estimate",
     "summary_measures",
     "weekly",

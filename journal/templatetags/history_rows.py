@@ -21,6 +21,14 @@ from journal.models import Night
 register = template.Library()
 
 
+# Each cell's own label, shown (and read out) only where the table is shown as a card per
+# night on a phone, without its header row: static/css/nightleg.css.
+_LABELS = tuple(
+    f'<span class="cell-label">{label} </span>'
+    for label in ("Cramps", "Worst", "Stretch (min)", "Caffeine", "Alcohol")
+)
+
+
 def _drinks(count: object, last_at: dt.time | None) -> str:
     if last_at is None:
         return f"{count}"
@@ -40,11 +48,11 @@ def _row(night: Night, link: str) -> str:
         f'<tr>\n  <th scope="row" class="text-nowrap"><a href="{link}" '
         f'aria-label="{date:%A} {date.day} {date:%B %Y}, open to edit">'
         f"{_day(date)}</a></th>\n"
-        f'  <td class="text-end">{cramps}</td>\n'
-        f'  <td class="text-end">{worst}</td>\n'
-        f'  <td class="text-end">{stretch}</td>\n'
-        f'  <td class="text-end">{_drinks(caffeine, night.last_caffeine_at)}</td>\n'
-        f'  <td class="text-end">{_drinks(alcohol, night.last_alcohol_at)}</td>\n'
+        f'  <td class="text-end">{_LABELS[0]}{cramps}</td>\n'
+        f'  <td class="text-end">{_LABELS[1]}{worst}</td>\n'
+        f'  <td class="text-end">{_LABELS[2]}{stretch}</td>\n'
+        f'  <td class="text-end">{_LABELS[3]}{_drinks(caffeine, night.last_caffeine_at)}</td>\n'
+        f'  <td class="text-end">{_LABELS[4]}{_drinks(alcohol, night.last_alcohol_at)}</td>\n'
         "</tr>"
     )
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -79,3 +82,9 @@ def bounds(estimate) -> str:
     if low is not None:
         return f"≥ {low:.2f}"
     return "unbounded so far"
+
+
+@register.filter
+def time_before(earlier: dt.date, later: dt.date) -> str:
+    """How long before ``later`` ``earlier`` is, in its largest unit: '36 years', '2 months'."""
+    return timesince(earlier, later, depth=1)

@@ -1,22 +1,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from journal import months
 from journal.dates import last_night, latest_loggable_night, this_evening
 from journal.forms import EpisodeFormSet, NightForm, version_of
-from journal.models import HABIT_FIELDS, TESTED_FIELDS, Experiment, Night, covering
+from journal.models import (
+    EARLIEST_DATE,
+    HABIT_FIELDS,
+    TESTED_FIELDS,
+    Experiment,
+    Night,
+    covering,
+)
 
 NIGHTS_PER_PAGE = 30
+CALENDAR_CACHE_SECONDS = 7 * 24 * 3600  # its key holds all it shows: never stale
 # What the history table shows: reading only these keeps a page of nights cheap.
 HISTORY_COLUMNS = (
     "date",
@@ -338,7 +351,85 @@ def history(request: HttpRequest) -> HttpResponse:
         "today": latest_loggable_night(tz),
         "log_link": reverse("journal:night-new") + "?date={date}",
     }
+    if page.paginator.count:
+        context |= _calendar(request, page, newer, context["today"], context["log_link"])
     return render(request, "journal/history.html", context)
+
+
+def _calendar(
+    request: HttpRequest, page: Page, newer: dt.date, latest: dt.date, log_link: str
+) -> dict:
+    """History's month calendar: the month asked for (?month=2026-11), else the latest
+    night's; previous and next months up to that one. The months' names and parameters
+    are written here: the template's date filter would take longer than the calendar."""
+    first = months.parse_month(request.GET.get("month"), earliest=EARLIEST_DATE, latest=latest)
+    nights = _cramps_in_month(request.user, first, page, newer)
+
+    def link(month: dt.date) -> dict:
+        return {"param": f"{month:%Y-%m}", "name": f"{month:%b}", "year": month.year}
+
+    previous, following = months.add_months(first, -1), months.add_months(first, 1)
+    return {
+        "month": link(first) | {"title": f"{first:%B %Y}"},
+        "calendar": _calendar_html(request.user, first, nights, latest, log_link),
+        "previous_month": link(previous) if previous >= months.first_of(EARLIEST_DATE) else None,
+        "next_month": link(following) if following <= latest else None,
+        "month_asked": "month" in request.GET,
+    }
+
+
+def _cramps_in_month(
+    user, first: dt.date, page: Page, newer: dt.date
+) -> dict[dt.date, tuple[int, int | None]]:
+    """Each logged night of the month that begins on ``first``: its cramps, its worst.
+
+    The page holds every night logged from its oldest (from the first ever, on the last
+    page) to ``newer`` (to the latest, on the first page). When that spans the month, as
+    on the usual visit (this month, first page), its nights are used: another query
+    would cost a tenth of the page. Otherwise the database counts them, in one query.
+    """
+    last = months.last_of(first)
+    oldest = page.object_list[-1].date if page.has_next() else EARLIEST_DATE
+    if oldest <= first and (page.number == 1 or last < newer):
+        return {
+            night.date: (night.n_cramps, night.worst_cramp)
+            for night in page.object_list
+            if first <= night.date <= last
+        }
+    return Night.objects.for_user(user).between(first, last).cramps_by_date()
+
+
+def _calendar_html(
+    user,
+    first: dt.date,
+    nights: dict[dt.date, tuple[int, int | None]],
+    latest: dt.date,
+    log_link: str,
+) -> SafeString:
+    """The month drawn, with its key, cached by all that it shows: the month, the latest
+    night and each logged night's cramps. Drawing a month through the template takes
+    about a third of the rest of the page; with the nights in the key, any change to
+    them draws it again, and nothing else can change it."""
+    shown = repr(sorted(nights.items())).encode()
+    key = f"calendar:{user.pk}:{first}:{latest}:{hashlib.sha256(shown).hexdigest()[:16]}"
+
+    def draw() -> str:
+        # As in the history rows: reversed once, each day's date put in its place.
+        edit_link = reverse("journal:night-edit", args=[first]).replace(first.isoformat(), "{date}")
+        month = months.month_grid(
+            first,
+            nights,
+            shown=(EARLIEST_DATE, latest),
+            latest=latest,
+            edit_link=edit_link,
+            log_link=log_link,
+        )
+        context = {"month": month, "caption_hidden": True, "calendar_key": months.KEY}
+        return render_to_string("journal/_month_calendar.html", context) + render_to_string(
+            "journal/_calendar_key.html", context
+        )
+
+    return mark_safe(cache.get_or_set(key, draw, CALENDAR_CACHE_SECONDS))  # our template's
 
 
 @login_required

@@ -10,14 +10,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
-from journal import charts, stats
+from journal import charts, months, stats
 from journal.appearance import theme_of
 from journal.dates import last_night
 from journal.forms import DEFAULT_PERIOD, ReportForm
@@ -56,14 +56,15 @@ CHARTS: dict[str, tuple[str, Callable[[Any, charts.Look], bytes]]] = {
 
 def report_form(request: HttpRequest, default: str = DEFAULT_PERIOD) -> ReportForm:
     """The period chosen in the query string (reports, charts, summary, export)."""
-    nights = Night.objects.for_user(request.user)
-    first = None
+    first: list[dt.date] = []
     if request.GET.get("period", default) == "all":
-        first = nights.aggregate(first=Min("date"))["first"]
+        # From the (user, date) index: a few rows, however long the diary.
+        nights = Night.objects.for_user(request.user).order_by("date")
+        first = list(nights.values_list("date", flat=True)[: stats.FIRST_NIGHTS_NEEDED])
     return ReportForm(
         request.GET,
         last_night=last_night(request.profile.tzinfo),
-        first_logged=first,
+        first_nights=first,
         default=default,
     )
 
@@ -99,6 +100,30 @@ def cached_body(
         CHART_CACHE_SECONDS,
     )
     return mark_safe(body)  # our own template's output, safe when it was stored
+
+
+# The calendar shows at most the period's last this many months: all of the default 12
+# weeks, and a page that stays light for a year or for all time.
+CALENDAR_MONTHS = 4
+
+
+def _calendars(nights: Sequence[stats.NightData], form: ReportForm) -> dict:
+    """The period's last months as calendars, from the nights already read."""
+    start, end = form.range
+    by_date = {night.date: (night.cramps, night.worst_severity) for night in nights}
+    firsts = months.last_months(start, end, CALENDAR_MONTHS)
+    edit_link = reverse("journal:night-edit", args=[end]).replace(end.isoformat(), "{date}")
+    links = {"edit_link": edit_link, "log_link": reverse("journal:night-new") + "?date={date}"}
+    grids = [
+        months.month_grid(first, by_date, shown=(start, end), latest=form.last_night, **links)
+        for first in firsts
+    ]
+    return {
+        "calendars": grids,
+        "calendar_months": months.month_count(start, end),
+        "calendar_before": months.add_months(firsts[0], -1),
+        "calendar_key": months.KEY,
+    }
 
 
 def _report_context(form: ReportForm, user, version: str) -> dict:
@@ -137,7 +162,7 @@ def _report_context(form: ReportForm, user, version: str) -> dict:
         "flags": stats.clinician_flags(nights, weeks),
         "thresholds": stats,
         "chart_names": list(CHARTS),
-    }
+    } | _calendars(nights, form)
 
 
 @login_required
@@ -149,7 +174,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         "journal/_reports_body.html",
         form.range,
         lambda version: _report_context(form, request.user, version),
-        also=Experiment.objects.for_user(request.user).data_version(),  # rows link to them
+        # The habit rows link to the experiments; the calendar rings last night.
+        also=f"{Experiment.objects.for_user(request.user).data_version()}:{form.last_night}",
     )
     return render(request, "journal/reports.html", {"form": form, "body": body})
 

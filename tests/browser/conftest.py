@@ -170,3 +170,22 @@ class PageErrors:
 @pytest.fixture
 def page_errors(page: Page) -> PageErrors:
     return PageErrors(page)
+
+
+_SIDEWAYS_SCROLLERS = """() => {
+  const root = document.documentElement;
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  const boxes = [...document.body.querySelectorAll("*")]
+    .filter((el) => scrolls(el) && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${el.outerHTML.slice(0, 100)} (${el.scrollWidth} > ${el.clientWidth}px)`);
+  return {page: [root.scrollWidth, root.clientWidth], boxes};
+}"""
+
+
+def assert_nothing_scrolls_sideways(page: Page) -> None:
+    """Neither the page nor any box in it (a .table-responsive, say) is wider than it shows:
+    stricter than test_every_page, which lets a box scroll on its own."""
+    found = page.evaluate(_SIDEWAYS_SCROLLERS)
+    width, shown = found["page"]
+    assert width <= shown, f"the page is {width}px wide on a {shown}px screen"
+    assert not found["boxes"], "scrolling sideways: " + "; ".join(found["boxes"])

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, PageErrors, RequestHosts, log_in
+from tests.browser.conftest import (
+    PHONE,
+    PageErrors,
+    RequestHosts,
+    assert_nothing_scrolls_sideways,
+    log_in,
+)
 
 CHARTS = ["cramps", "severity", "habits", "forest"]
 
@@ -78,6 +85,23 @@ def test_the_reports_are_accessible_and_fit_a_phone(page: Page, user: User, live
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], widths
+
+
+def test_no_table_or_calendar_of_the_reports_scrolls_sideways_on_a_phone(
+    page: Page, user: User, live_server
+):
+    page.set_viewport_size(PHONE)
+    _open_reports(page, user, live_server, "period=all&split=2026-10-01")
+    for table in page.locator("details").all():
+        table.locator("summary").click()
+    expect(page.locator("details[open]")).to_have_count(page.locator("details").count())
+    expect(page.locator("#habit-table")).to_be_visible()
+    expect(page.locator("table.month-calendar")).to_have_count(4)
+    assert_nothing_scrolls_sideways(page)
+    day = page.locator("table.month-calendar a.cal-day").last
+    href = day.get_attribute("href")
+    day.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
 
 
 def test_custom_dates_are_shown_with_their_own_button(page: Page, user: User, live_server):
