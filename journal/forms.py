@@ -30,6 +30,7 @@ from journal.models import (
     Experiment,
     Night,
     Profile,
+    Side,
 )
 from journal.stats import experiments as planning
 
@@ -240,9 +241,13 @@ class EpisodeForm(forms.ModelForm):
             "woke_me": "Woke me up",
         }
         help_texts = {"duration_minutes": ""}
+        # Radio groups rather than a number box and lists: one tap each on a phone. The
+        # severity field stays an IntegerField, so a CSV import checks "5" as before.
         widgets = {
             "at": _time_input(),
-            "severity": _number_input(0, MAX_SEVERITY),
+            "muscle": forms.RadioSelect,
+            "side": forms.RadioSelect,
+            "severity": forms.RadioSelect(choices=[(n, str(n)) for n in range(MAX_SEVERITY + 1)]),
             "duration_minutes": _number_input(0, MAX_MINUTES, step="0.5"),
         }
         error_messages = {
@@ -265,11 +270,14 @@ class EpisodeForm(forms.ModelForm):
         for key in ("min_value", "max_value"):
             msg = self.fields["severity"].error_messages[key]
             self.fields["severity"].error_messages[key] = msg.replace(" .", ".")
-        self.fields["side"].choices = [("", "Side…"), *self.fields["side"].choices[1:]]
-        # Lets the page's script reset a removed card to what the server treats as blank.
-        self.fields["muscle"].widget.attrs["data-blank"] = CrampEpisode._meta.get_field(
-            "muscle"
-        ).default
+        self.fields["side"].choices = Side.choices  # a radio group needs no "choose" item
+        # Lets the page's script reset a removed card to what the server treats as blank
+        # (an unchanged new card is ignored), and tell such a card from a filled one.
+        for name in ("muscle", "side"):
+            start = self.get_initial_for_field(self.fields[name], name)
+            self.fields[name].widget.attrs["data-blank"] = start or ""
+        for name in ("muscle", "side", "severity"):
+            self.fields[name].widget.attrs["class"] = "btn-check"
 
 
 class _EpisodeFormSet(forms.BaseInlineFormSet):

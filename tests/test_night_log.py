@@ -251,3 +251,34 @@ def test_the_first_nights_form_starts_with_its_counts_blank(alice, alice_client)
     for name in ("stretch_minutes", "caffeine_drinks", "alcohol_drinks", "water_glasses"):
         field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
         assert "value=" not in field, field
+
+
+def _checked(html: str, name: str) -> list[str]:
+    """The values of the radio buttons named ``name`` the page shows chosen."""
+    return re.findall(rf'<input type="radio" name="{name}" value="([^"]*)"[^>]*\bchecked\b', html)
+
+
+def test_a_cramps_severity_side_and_muscle_are_radio_groups(alice_client):
+    html = alice_client.get(URL).text
+    severity = re.findall(r'<input type="radio" name="episodes-0-severity" value="(\d+)"', html)
+    assert severity == [str(n) for n in range(11)]
+    sides = re.findall(r'<input type="radio" name="episodes-0-side" value="([^"]*)"', html)
+    assert sides == ["left", "right", "both"], "no blank choice among the buttons"
+    for name in ("severity", "side", "muscle"):
+        assert re.search(rf'<fieldset [^>]*id="id_episodes-0-{name}"[^>]*>\s*<legend', html)
+    # Nothing is chosen for the person but a calf, the model's default.
+    assert _checked(html, "episodes-0-side") == []
+    assert _checked(html, "episodes-0-muscle") == ["calf"]
+    assert _checked(html, "episodes-0-severity") == []
+
+
+def test_a_radio_group_with_an_error_says_why_next_to_it(alice_client):
+    bad = CRAMP | {"side": ""}
+    html = alice_client.post(URL, night_post("2026-11-23", episodes=[bad])).text
+    group = re.search(r'<fieldset [^>]*id="id_episodes-0-side"[^>]*>', html).group(0)
+    assert 'aria-describedby="id_episodes-0-side_error"' in group
+    message = re.search(r'<div id="id_episodes-0-side_error"[^>]*>(.*?)</div>', html, re.S)
+    assert "Choose which side." in message.group(1)
+    radios = re.findall(r'<input type="radio" name="episodes-0-side"[^>]*>', html)
+    assert len(radios) == 3
+    assert all('aria-invalid="true"' in radio for radio in radios)

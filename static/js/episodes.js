@@ -18,27 +18,35 @@
     return card.querySelectorAll("input:not([type=hidden]), select, textarea");
   }
 
-  // A card is blank when it still shows what the server would treat as "not filled in".
+  // What the server treats as "not filled in": a new card's radios start at data-blank
+  // (a calf, no side), everything else empty.
+  function blankOf(el) {
+    return el.dataset.blank || "";
+  }
+
   function isBlank(card) {
     return Array.from(fields(card)).every((el) => {
+      if (el.type === "radio") return el.checked === (el.value === blankOf(el));
       if (el.type === "checkbox") return !el.checked;
-      if (el.tagName === "SELECT") return el.value === (el.dataset.blank || "");
-      return el.value === "";
+      return el.value === blankOf(el);
     });
   }
 
   function clear(card) {
     fields(card).forEach((el) => {
-      if (el.type === "checkbox") el.checked = false;
-      else if (el.tagName === "SELECT") el.value = el.dataset.blank || "";
-      else el.value = "";
+      if (el.type === "radio") el.checked = el.value === blankOf(el);
+      else if (el.type === "checkbox") el.checked = false;
+      else el.value = blankOf(el);
     });
   }
 
+  function shown() {
+    return Array.from(list.querySelectorAll("[data-episode]:not([hidden])"));
+  }
+
   function renumber() {
-    let n = 0;
-    list.querySelectorAll("[data-episode]").forEach((card) => {
-      if (!card.hidden) card.querySelector("legend").textContent = `Cramp ${++n}`;
+    shown().forEach((card, i) => {
+      card.querySelector("legend").textContent = `Cramp ${i + 1}`;
     });
   }
 
@@ -78,7 +86,7 @@
   const cards = Array.from(list.querySelectorAll("[data-episode]"));
   let keptOne = cards.some((card) => !card.hasAttribute("data-extra") || !isBlank(card));
   list.querySelectorAll("[data-extra]").forEach((card) => {
-    const invalid = card.querySelector(".is-invalid") !== null;
+    const invalid = card.querySelector(".is-invalid, [aria-invalid='true']") !== null;
     if (invalid || !isBlank(card)) return;
     if (!keptOne) {
       keptOne = true;
