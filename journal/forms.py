@@ -263,7 +263,9 @@ class EpisodeForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, last: CrampEpisode | None = None, **kwargs) -> None:
+        """``last``: the person's last logged cramp, whose muscle and side a new card
+        starts with (cramps tend to come back in the same place)."""
         super().__init__(*args, **kwargs)
         _without_constraint_queries(self)
         # "Severity must be between 0 and 10 ." reads badly; trim the empty unit.
@@ -271,6 +273,16 @@ class EpisodeForm(forms.ModelForm):
             msg = self.fields["severity"].error_messages[key]
             self.fields["severity"].error_messages[key] = msg.replace(" .", ".")
         self.fields["side"].choices = Side.choices  # a radio group needs no "choose" item
+        if not self.instance.pk:
+            if last is not None:
+                self.initial |= {"muscle": last.muscle, "side": last.side}
+            # A card left as it was is ignored: compared with what it started with on the
+            # page, which it sends back (initial-…), since the last cramp may have changed
+            # meanwhile in another tab. Without it, the last cramp as it is now.
+            for name in ("muscle", "side"):
+                shown = self.data.get(self.add_initial_prefix(name)) if self.is_bound else None
+                if shown is not None:
+                    self.initial[name] = shown
         # Lets the page's script reset a removed card to what the server treats as blank
         # (an unchanged new card is ignored), and tell such a card from a filled one.
         for name in ("muscle", "side"):

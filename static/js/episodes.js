@@ -19,7 +19,7 @@
   }
 
   // What the server treats as "not filled in": a new card's radios start at data-blank
-  // (a calf, no side), everything else empty.
+  // (the last cramp's muscle and side), everything else empty.
   function blankOf(el) {
     return el.dataset.blank || "";
   }

@@ -285,6 +285,33 @@ def test_the_sticky_save_bar_never_hides_the_field_that_has_focus_on_a_phone(
     assert not hidden, f"focused but hidden behind the Save bar: {hidden}"
 
 
+def test_a_new_card_starts_where_the_last_cramp_was_and_is_still_left_empty(
+    logged_in_page: Page, user: User
+):
+    make_episode(
+        make_night(user, _last_night(user) - dt.timedelta(days=1)), muscle="foot", side="right"
+    )
+    page = logged_in_page
+    page.goto("/nights/new/")
+    expect(page.locator("[data-episode]:visible")).to_have_count(1)  # the others tucked away
+    card = _card(page)
+    expect(card.get_by_role("radio", name="Foot")).to_be_checked()
+    expect(card.get_by_role("radio", name="Right")).to_be_checked()
+    expect(card.locator("input[name$=-severity]:checked")).to_have_count(0)  # never guessed
+    # A card added and then removed again is as empty as one never touched.
+    page.get_by_role("button", name="+ Add a cramp").click()
+    second = _card(page, 1)
+    _pick(second, "Side", "Left")
+    second.get_by_role("button", name="Remove this cramp").click()
+    expect(second).to_be_hidden()
+    expect(page.locator("#id_episodes-1-side_1")).to_be_checked()  # Right, as it started
+
+    page.get_by_role("button", name="No cramps — save").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    assert Night.objects.get(user=user, date=_last_night(user)).is_cramp_free
+
+
 def test_without_javascript_the_buttons_are_still_radio_buttons(
     new_context, user: User, live_server
 ):
