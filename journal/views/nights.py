@@ -179,7 +179,8 @@ def _night_page(
     """The night form, with the experiment's question when the night is one of its own."""
     date = form.instance.date if form.instance.pk else _date_of(form)
     experiment = covering(experiments, date) if date else None
-    context = {"form": form, "formset": formset, **extra}
+    context = {"form": form, "formset": formset, "last_cramp": formset.form_kwargs["last"]}
+    context |= extra
     if experiment:
         field = form.fields["experiment_done"]
         context |= {

@@ -1,6 +1,7 @@
 // Cramp episode cards on the night form. Without JavaScript the server renders three
 // blank cards, which is enough for most nights; with it, blank cards stay tucked away
-// until "Add a cramp" is pressed, and any number can be added.
+// until "Add a cramp" is pressed, any number can be added, and "Same as last" fills a
+// card like the one above it (or like the last cramp logged).
 (function () {
   "use strict";
   document.documentElement.classList.add("has-js");
@@ -13,6 +14,9 @@
   const maxForms = Number(form.querySelector(`#id_${prefix}-MAX_NUM_FORMS`).value);
   const template = document.getElementById("episode-template");
   const addButton = form.querySelector("[data-add-episode]");
+  const sameButton = form.querySelector("[data-same-as-last]");
+  // What "Same as last" copies: everything but the time, which only the person knows.
+  const COPIED = ["muscle", "side", "severity", "duration_minutes", "woke_me"];
 
   function fields(card) {
     return card.querySelectorAll("input:not([type=hidden]), select, textarea");
@@ -48,6 +52,7 @@
     shown().forEach((card, i) => {
       card.querySelector("legend").textContent = `Cramp ${i + 1}`;
     });
+    if (sameButton) sameButton.hidden = copySource() === null;
   }
 
   function showCard(card) {
@@ -57,15 +62,67 @@
     if (first) first.focus();
   }
 
-  function addCard() {
+  // A new card: a blank one tucked away if there is one, else one more from the template.
+  function newCard() {
     const hiddenBlank = list.querySelector("[data-extra][hidden]");
-    if (hiddenBlank) return showCard(hiddenBlank);
+    if (hiddenBlank) return hiddenBlank;
     const index = Number(total.value);
-    if (index >= maxForms) return;
+    if (index >= maxForms) return null;
     const html = template.innerHTML.replace(/__prefix__/g, String(index));
     list.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
-    showCard(list.lastElementChild);
+    return list.lastElementChild;
+  }
+
+  function addCard() {
+    const card = newCard();
+    if (card) showCard(card);
+  }
+
+  function valuesOf(card) {
+    const values = {};
+    COPIED.forEach((name) => {
+      const els = Array.from(card.querySelectorAll(`[name$="-${name}"]:not([type=hidden])`));
+      const el = els[0];
+      if (!el) return;
+      if (el.type === "radio") values[name] = (els.find((r) => r.checked) || { value: "" }).value;
+      else if (el.type === "checkbox") values[name] = el.checked ? "on" : "";
+      else values[name] = el.value;
+    });
+    return values;
+  }
+
+  function fill(card, values) {
+    COPIED.forEach((name) => {
+      card.querySelectorAll(`[name$="-${name}"]:not([type=hidden])`).forEach((el) => {
+        if (el.type === "radio") el.checked = el.value === values[name];
+        else if (el.type === "checkbox") el.checked = values[name] === "on";
+        else el.value = values[name] || "";
+      });
+    });
+  }
+
+  // The last card shown with a cramp in it, else the last cramp logged (from the button).
+  function copySource() {
+    const filled = shown().filter((card) => !isBlank(card) && !isRemoved(card));
+    if (filled.length) return valuesOf(filled[filled.length - 1]);
+    if (sameButton && sameButton.dataset.severity) return { ...sameButton.dataset };
+    return null;
+  }
+
+  function isRemoved(card) {
+    const box = card.querySelector('[name$="-DELETE"]');
+    return box !== null && box.checked;
+  }
+
+  function sameAsLast() {
+    const values = copySource();
+    if (!values) return;
+    // An open card nobody has filled in yet is the one meant: no second card for it.
+    const card = shown().find((c) => c.hasAttribute("data-extra") && isBlank(c)) || newCard();
+    if (!card) return;
+    fill(card, values);
+    showCard(card);
   }
 
   list.addEventListener("click", (event) => {
@@ -78,6 +135,8 @@
     addButton.focus();
   });
   addButton.addEventListener("click", addCard);
+  if (sameButton) sameButton.addEventListener("click", sameAsLast);
+  list.addEventListener("input", renumber);
   // Cards shown by another script (drafts.js restoring what was typed) are numbered too.
   form.addEventListener("episodes:changed", renumber);
 

@@ -145,6 +145,16 @@ def _morning_log_error(page: Page, user: User) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
 
 
+@_page("morning log, two cramps like the last one logged")
+def _morning_log_same_as_last(page: Page, user: User) -> None:
+    make_episode(make_night(user, _last_night(user) - dt.timedelta(days=1)), woke_me=True)
+    page.goto("/nights/new/")
+    page.get_by_role("button", name="+ Same as last").click()
+    page.locator("#id_episodes-0-at").fill("03:00")
+    page.get_by_role("button", name="+ Same as last").click()
+    expect(page.get_by_text("Cramp 2", exact=True)).to_be_visible()
+
+
 @_page("history, empty")
 def _history_empty(page: Page, user: User) -> None:
     page.goto("/nights/")

@@ -312,6 +312,83 @@ def test_a_new_card_starts_where_the_last_cramp_was_and_is_still_left_empty(
     assert Night.objects.get(user=user, date=_last_night(user)).is_cramp_free
 
 
+def test_same_as_last_fills_the_open_card_like_the_last_cramp_logged_all_but_its_time(
+    logged_in_page: Page, user: User
+):
+    before = make_night(user, _last_night(user) - dt.timedelta(days=1))
+    make_episode(
+        before,
+        at=dt.time(4, 10),
+        muscle="foot",
+        side="right",
+        severity=4,
+        duration_minutes=Decimal("1.5"),
+        woke_me=True,
+    )
+    page = logged_in_page
+    page.goto("/nights/new/")
+    card = _card(page)
+    # A new card starts in the same place as the last cramp; how bad is never guessed.
+    expect(card.get_by_role("radio", name="Foot")).to_be_checked()
+    expect(card.get_by_role("radio", name="Right")).to_be_checked()
+    expect(
+        card.get_by_role("group", name=re.compile("^Severity")).get_by_role("radio")
+    ).to_have_count(11)
+    expect(card.locator("input[name$=-severity]:checked")).to_have_count(0)
+
+    page.get_by_role("button", name="+ Same as last").click()
+
+    expect(page.locator("[data-episode]:visible")).to_have_count(1)  # no second card
+    expect(card.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    expect(card.get_by_label("Minutes")).to_have_value("1.5")
+    expect(card.get_by_label("Woke me up")).to_be_checked()
+    at = card.get_by_label("About when")
+    expect(at).to_have_value("")  # only the person knows when this one was
+    expect(at).to_be_focused()
+    at.fill("02:00")
+    page.get_by_role("button", name="Save night").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    episode = Night.objects.get(user=user, date=_last_night(user)).episodes.get()
+    assert (episode.at, episode.muscle, episode.side) == (dt.time(2, 0), "foot", "right")
+    assert (episode.severity, episode.duration_minutes, episode.woke_me) == (
+        4,
+        Decimal("1.5"),
+        True,
+    )
+
+
+def test_same_as_last_adds_a_card_like_the_one_above(logged_in_page: Page, user: User):
+    page = logged_in_page
+    page.goto("/nights/new/")
+    same = page.get_by_role("button", name="+ Same as last")
+    expect(same).to_be_hidden()  # nothing to copy yet: no cramp logged, none typed
+    first = _card(page)
+    first.get_by_label("About when").fill("03:00")
+    _pick(first, "Side", "Left")
+    _pick(first, "Severity", "6")
+    first.get_by_label("Minutes").fill("2")
+
+    same.click()
+    second = _card(page, 1)
+    expect(second.get_by_role("group").first).to_be_visible()
+    expect(page.get_by_text("Cramp 2", exact=True)).to_be_visible()
+    expect(second.get_by_role("radio", name="Left")).to_be_checked()
+    expect(second.get_by_role("radio", name="6", exact=True)).to_be_checked()
+    expect(second.get_by_label("Minutes")).to_have_value("2")
+    expect(second.get_by_label("About when")).to_have_value("")
+    second.get_by_label("About when").fill("05:00")
+    _pick(second, "Severity", "3")  # it eased off sooner
+    page.get_by_role("button", name="Save night").click()
+
+    expect(page).to_have_url(re.compile(r"/nights/$"))
+    episodes = Night.objects.get(user=user).episodes.all()
+    assert [(e.at, e.side, e.severity, e.duration_minutes) for e in episodes] == [
+        (dt.time(3, 0), "left", 6, 2),
+        (dt.time(5, 0), "left", 3, 2),
+    ]
+
+
 def test_without_javascript_the_buttons_are_still_radio_buttons(
     new_context, user: User, live_server
 ):
