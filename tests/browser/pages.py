@@ -150,7 +150,7 @@ def _morning_log_same_as_last(page: Page, user: User) -> None:
     make_episode(make_night(user, _last_night(user) - dt.timedelta(days=1)), woke_me=True)
     page.goto("/nights/new/")
     page.get_by_role("button", name="+ Same as last").click()
-    page.locator("#id_episodes-0-at").fill("03:00")
+    page.locator("[data-episode]").first.get_by_role("button", name="3 AM").click()
     page.get_by_role("button", name="+ Same as last").click()
     expect(page.get_by_text("Cramp 2", exact=True)).to_be_visible()
 

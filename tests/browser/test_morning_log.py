@@ -345,7 +345,8 @@ def test_same_as_last_fills_the_open_card_like_the_last_cramp_logged_all_but_its
     at = card.get_by_label("About when")
     expect(at).to_have_value("")  # only the person knows when this one was
     expect(at).to_be_focused()
-    at.fill("02:00")
+    card.get_by_role("button", name="2 AM").click()
+    expect(at).to_have_value("02:00")
     page.get_by_role("button", name="Save night").click()
 
     expect(page).to_have_url(re.compile(r"/nights/$"))
@@ -364,7 +365,7 @@ def test_same_as_last_adds_a_card_like_the_one_above(logged_in_page: Page, user:
     same = page.get_by_role("button", name="+ Same as last")
     expect(same).to_be_hidden()  # nothing to copy yet: no cramp logged, none typed
     first = _card(page)
-    first.get_by_label("About when").fill("03:00")
+    first.get_by_role("button", name="3 AM").click()
     _pick(first, "Side", "Left")
     _pick(first, "Severity", "6")
     first.get_by_label("Minutes").fill("2")
@@ -377,7 +378,7 @@ def test_same_as_last_adds_a_card_like_the_one_above(logged_in_page: Page, user:
     expect(second.get_by_role("radio", name="6", exact=True)).to_be_checked()
     expect(second.get_by_label("Minutes")).to_have_value("2")
     expect(second.get_by_label("About when")).to_have_value("")
-    second.get_by_label("About when").fill("05:00")
+    second.get_by_role("button", name="5 AM").click()
     _pick(second, "Severity", "3")  # it eased off sooner
     page.get_by_role("button", name="Save night").click()
 
@@ -398,6 +399,7 @@ def test_without_javascript_the_buttons_are_still_radio_buttons(
     log_in(page, user, live_server)
     page.goto("/nights/new/")
     card = _card(page)
+    expect(card.get_by_role("button", name="3 AM")).to_be_hidden()  # they need the script
     card.get_by_label("About when").fill("03:40")
     _pick(card, "Side", "Both")
     _pick(card, "Severity", "8")
