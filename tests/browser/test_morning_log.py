@@ -212,42 +212,6 @@ def test_the_morning_log_can_be_filled_in_and_saved_with_the_keyboard_alone(
     assert episode.woke_me
 
 
-class _Interactions:
-    """Drives the page while counting what a person would do on a phone.
-
-    Each tap is one interaction and typing a value is another.
-    """
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def tap(self, target: Locator) -> None:
-        target.click()
-        self.count += 1
-
-    def type_into(self, target: Locator, text: str) -> None:
-        target.fill(text)
-        self.count += 2
-
-
-def test_a_night_with_one_cramp_takes_at_most_eight_interactions(logged_in_page: Page, user: User):
-    page = logged_in_page
-    page.goto("/nights/new/")
-    steps = _Interactions()
-
-    card = _card(page)
-    steps.tap(card.locator("label", has_text="Left"))  # 1
-    steps.tap(card.get_by_role("group", name=re.compile("^Severity")).get_by_text("5"))  # 2
-    steps.type_into(page.locator("#id_episodes-0-duration_minutes"), "1")  # 4
-    steps.tap(page.get_by_role("button", name="Save night"))  # 5
-
-    expect(page).to_have_url(re.compile(r"/nights/$"))
-    assert steps.count == 5
-    assert steps.count <= 8
-    episode = Night.objects.get(user=user, date=_last_night(user)).episodes.get()
-    assert (episode.side, episode.severity, episode.duration_minutes) == ("left", 5, 1)
-
-
 # The share of the focused element hidden behind the sticky bar of Save buttons.
 _HIDDEN_BY_BAR = """() => {
   const focused = document.activeElement;
