@@ -189,7 +189,11 @@ class Pages:
             "episodes-INITIAL_FORMS": "0",
             "episodes-MIN_NUM_FORMS": "0",
             "episodes-MAX_NUM_FORMS": "30",
-            "episodes-2-muscle": "calf",  # the untouched third card
+            # The untouched third card, with what it started with sent back as it was
+            # (a browser shows the last cramp's muscle and side; the cost is the same).
+            "episodes-2-muscle": "calf",
+            "initial-episodes-2-muscle": "calf",
+            "initial-episodes-2-side": "",
         }
         keys = ("at", "muscle", "side", "severity", "duration_minutes", "woke_me")
         cramps = [("03:10", "calf", "left", "6", "2", "on"), ("05:20", "foot", "right", "4", "1")]

@@ -31,6 +31,7 @@ from journal.models import (
     Experiment,
     Night,
     Profile,
+    Side,
 )
 from journal.stats import experiments as planning
 
@@ -241,9 +242,13 @@ class EpisodeForm(forms.ModelForm):
             "woke_me": "Woke me up",
         }
         help_texts = {"duration_minutes": ""}
+        # Radio groups rather than a number box and lists: one tap each on a phone. The
+        # severity field stays an IntegerField, so a CSV import checks "5" as before.
         widgets = {
             "at": _time_input(),
-            "severity": _number_input(0, MAX_SEVERITY),
+            "muscle": forms.RadioSelect,
+            "side": forms.RadioSelect,
+            "severity": forms.RadioSelect(choices=[(n, str(n)) for n in range(MAX_SEVERITY + 1)]),
             "duration_minutes": _number_input(0, MAX_MINUTES, step="0.5"),
         }
         error_messages = {
@@ -259,18 +264,33 @@ class EpisodeForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, last: CrampEpisode | None = None, **kwargs) -> None:
+        """``last``: the person's last logged cramp, whose muscle and side a new card
+        starts with (cramps tend to come back in the same place)."""
         super().__init__(*args, **kwargs)
         _without_constraint_queries(self)
         # "Severity must be between 0 and 10 ." reads badly; trim the empty unit.
         for key in ("min_value", "max_value"):
             msg = self.fields["severity"].error_messages[key]
             self.fields["severity"].error_messages[key] = msg.replace(" .", ".")
-        self.fields["side"].choices = [("", "Side…"), *self.fields["side"].choices[1:]]
-        # Lets the page's script reset a removed card to what the server treats as blank.
-        self.fields["muscle"].widget.attrs["data-blank"] = CrampEpisode._meta.get_field(
-            "muscle"
-        ).default
+        self.fields["side"].choices = Side.choices  # a radio group needs no "choose" item
+        if not self.instance.pk:
+            if last is not None:
+                self.initial |= {"muscle": last.muscle, "side": last.side}
+            # A card left as it was is ignored: compared with what it started with on the
+            # page, which it sends back (initial-…), since the last cramp may have changed
+            # meanwhile in another tab. Without it, the last cramp as it is now.
+            for name in ("muscle", "side"):
+                shown = self.data.get(self.add_initial_prefix(name)) if self.is_bound else None
+                if shown is not None:
+                    self.initial[name] = shown
+        # Lets the page's script reset a removed card to what the server treats as blank
+        # (an unchanged new card is ignored), and tell such a card from a filled one.
+        for name in ("muscle", "side"):
+            start = self.get_initial_for_field(self.fields[name], name)
+            self.fields[name].widget.attrs["data-blank"] = start or ""
+        for name in ("muscle", "side", "severity"):
+            self.fields[name].widget.attrs["class"] = "btn-check"
 
 
 class _EpisodeFormSet(forms.BaseInlineFormSet):

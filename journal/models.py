@@ -407,6 +407,16 @@ class Side(models.TextChoices):
     BOTH = "both", "Both"
 
 
+class CrampEpisodeQuerySet(models.QuerySet):
+    def for_user(self, user) -> CrampEpisodeQuerySet:
+        return self.filter(night__user=user)
+
+    def latest_first(self) -> CrampEpisodeQuerySet:
+        """Newest night first, and within a night the last card as the page shows them
+        (the reverse of Meta.ordering): .first() is the cramp logged last."""
+        return self.order_by("-night__date", F("at").desc(nulls_first=True), "-id")
+
+
 class CrampEpisode(models.Model):
     night = models.ForeignKey(Night, on_delete=models.CASCADE, related_name="episodes")
     at = models.TimeField("about when", null=True, blank=True)
@@ -425,6 +435,8 @@ class CrampEpisode(models.Model):
         help_text="0.5 is half a minute.",
     )
     woke_me = models.BooleanField("woke me up", default=False)
+
+    objects = CrampEpisodeQuerySet.as_manager()
 
     class Meta:
         # Cramps with no time last, as in the CSV export, on SQLite (which puts NULLs

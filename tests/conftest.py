@@ -92,9 +92,13 @@ def night_post(
     episodes: list[dict] | None = None,
     initial_episodes: int = 0,
     extra: int = 3,
+    untouched: dict[str, str] | None = None,
     **habits,
 ) -> dict[str, str]:
-    """POST data for the night form, as a browser would send it."""
+    """POST data for the night form, as a browser would send it.
+
+    ``untouched`` is what a card left as it was sends: the muscle and side a new card
+    starts with, the person's last cramp's (a calf and no side before the first)."""
     data = {"date": date, **NIGHT_VALUES} | {k: str(v) for k, v in habits.items()}
     data = {k: v for k, v in data.items() if v is not None}
     episodes = episodes or []
@@ -106,7 +110,11 @@ def night_post(
         "episodes-MAX_NUM_FORMS": "30",
     }
     for i in range(total):
-        data[f"episodes-{i}-muscle"] = "calf"  # what an untouched card sends
+        for key, value in (untouched or {"muscle": "calf", "side": ""}).items():
+            if value:  # a radio group with nothing chosen sends nothing
+                data[f"episodes-{i}-{key}"] = value
+            if i >= initial_episodes:  # a new card also sends what it started with
+                data[f"initial-episodes-{i}-{key}"] = value
     for i, episode in enumerate(episodes):
         for key, value in episode.items():
             data[f"episodes-{i}-{key}"] = str(value)

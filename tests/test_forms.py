@@ -175,8 +175,9 @@ def test_saving_a_night_with_two_cramps_checks_no_constraint_with_a_query(
 ):
     cramps = [{"side": "left", "severity": 6}, {"side": "right", "severity": 4}]
     # Session, user, profile, the date's clash check, the experiments (is the night one
-    # of theirs?), then the transaction: begin, the night, its two cramps, commit.
-    with django_assert_num_queries(10):
+    # of theirs?), the last cramp (what a new card starts with), then the transaction:
+    # begin, the night, its two cramps, commit.
+    with django_assert_num_queries(11):
         response = alice_client.post("/nights/new/", night_post(episodes=cramps))
     assert response.status_code == 302
     assert CrampEpisode.objects.filter(night__user=alice).count() == 2

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 import time_machine
 from django.test import Client
 
 from journal.models import CrampEpisode, Night
-from tests.conftest import make_episode, make_night, night_post
+from tests import conftest
+from tests.conftest import make_episode, make_night
 
 URL = "/nights/2026-11-20/"
+# alice's cramp is in the left calf: a new card on her pages starts as one, and sends it.
+night_post = partial(conftest.night_post, untouched={"muscle": "calf", "side": "left"})
 pytestmark = pytest.mark.django_db
 
 
@@ -252,3 +256,26 @@ def test_a_forged_card_count_on_a_conflict_is_bounded(alice_client, night):
     data = night_post() | {"seen": seen, "episodes-TOTAL_FORMS": "1000000000"}
     assert alice_client.post(URL, data).status_code == 409
     assert alice_client.post(URL, data | {"episodes-TOTAL_FORMS": "lots"}).status_code == 409
+
+
+def test_new_cards_keep_what_they_started_with_through_a_conflict(alice, alice_client, night):
+    # Tab B's new cards started as a left calf, alice's only cramp, which tab A removes.
+    tab_a, tab_b = _seen(alice_client), _seen(alice_client)
+    card = _existing(night) | {"DELETE": "on"}
+    with _at(1):
+        removed = night_post(episodes=[card], initial_episodes=1)
+        assert alice_client.post(URL, removed | {"seen": tab_a}).status_code == 302
+    with _at(2):
+        response = alice_client.post(URL, removed | {"seen": tab_b, "stretch_minutes": "9"})
+    assert response.status_code == 409
+    # The removed card is gone from the page, so the new cards move up one place each.
+    formset = response.context["formset"]
+    assert formset.total_form_count() == 3
+    assert not any(f.has_changed() for f in formset.forms)
+    again = re.search(r'name="seen" value="([^"]*)"', response.text).group(1)
+    with _at(3):
+        saved = alice_client.post(URL, dict(formset.data.items()) | {"seen": again})
+    assert saved.status_code == 302
+    night.refresh_from_db()
+    assert night.stretch_minutes == 9
+    assert not night.episodes.exists()

@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 
 from journal.models import CrampEpisode, Night
-from tests.conftest import make_night, make_user, night_post
+from tests.conftest import make_episode, make_night, make_user, night_post
 
 URL = "/nights/new/"
 # 08:00 on 24 November in London; last night is the 23rd.
@@ -251,3 +251,68 @@ def test_the_first_nights_form_starts_with_its_counts_blank(alice, alice_client)
     for name in ("stretch_minutes", "caffeine_drinks", "alcohol_drinks", "water_glasses"):
         field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
         assert "value=" not in field, field
+
+
+def _checked(html: str, name: str) -> list[str]:
+    """The values of the radio buttons named ``name`` the page shows chosen."""
+    return re.findall(rf'<input type="radio" name="{name}" value="([^"]*)"[^>]*\bchecked\b', html)
+
+
+def test_a_cramps_severity_side_and_muscle_are_radio_groups(alice_client):
+    html = alice_client.get(URL).text
+    severity = re.findall(r'<input type="radio" name="episodes-0-severity" value="(\d+)"', html)
+    assert severity == [str(n) for n in range(11)]
+    sides = re.findall(r'<input type="radio" name="episodes-0-side" value="([^"]*)"', html)
+    assert sides == ["left", "right", "both"], "no blank choice among the buttons"
+    for name in ("severity", "side", "muscle"):
+        assert re.search(rf'<fieldset [^>]*id="id_episodes-0-{name}"[^>]*>\s*<legend', html)
+    # Before any cramp is logged: no side chosen for the person, a calf as the model says.
+    assert _checked(html, "episodes-0-side") == []
+    assert _checked(html, "episodes-0-muscle") == ["calf"]
+    assert _checked(html, "episodes-0-severity") == []
+
+
+def test_a_new_card_starts_with_the_muscle_and_side_of_the_last_cramp(alice, bob, alice_client):
+    make_episode(make_night(alice, "2026-11-19"), muscle="calf", side="left")
+    latest = make_night(alice, "2026-11-21")
+    make_episode(latest, at=dt.time(4, 0), muscle="foot", side="both")  # its last
+    make_episode(latest, at=dt.time(1, 0), muscle="shin", side="left")
+    make_episode(make_night(bob, "2026-11-22"), muscle="hamstring", side="right")
+    html = alice_client.get(URL).text
+    for card in ("episodes-0", "episodes-2", "episodes-__prefix__"):
+        assert _checked(html, f"{card}-muscle") == ["foot"], card
+        assert _checked(html, f"{card}-side") == ["both"], card
+        assert _checked(html, f"{card}-severity") == [], "how bad it was is never guessed"
+
+
+def test_a_card_left_as_it_started_is_ignored_and_one_with_a_severity_is_saved(alice, alice_client):
+    make_episode(make_night(alice, "2026-11-21"), muscle="foot", side="right")
+    foot = {"muscle": "foot", "side": "right"}
+    data = night_post("2026-11-23", episodes=[{"severity": "6"}], untouched=foot)
+    assert alice_client.post(URL, data).status_code == 302
+    episode = CrampEpisode.objects.get(night__date=dt.date(2026, 11, 23))
+    assert (episode.muscle, episode.side, episode.severity) == ("foot", "right", 6)
+
+
+def test_a_card_left_as_it_was_stays_empty_when_the_last_cramp_changed_meanwhile(
+    alice, alice_client
+):
+    earlier = make_episode(make_night(alice, "2026-11-21"), muscle="calf", side="left")
+    page = night_post("2026-11-23", untouched={"muscle": "calf", "side": "left"})
+    earlier.side = "right"  # corrected in another tab before this page is saved
+    earlier.save()
+    response = alice_client.post(URL, page | {"no_cramps": "1"})
+    assert response.status_code == 302
+    assert Night.objects.get(user=alice, date=dt.date(2026, 11, 23)).is_cramp_free
+
+
+def test_a_radio_group_with_an_error_says_why_next_to_it(alice_client):
+    bad = CRAMP | {"side": ""}
+    html = alice_client.post(URL, night_post("2026-11-23", episodes=[bad])).text
+    group = re.search(r'<fieldset [^>]*id="id_episodes-0-side"[^>]*>', html).group(0)
+    assert 'aria-describedby="id_episodes-0-side_error"' in group
+    message = re.search(r'<div id="id_episodes-0-side_error"[^>]*>(.*?)</div>', html, re.S)
+    assert "Choose which side." in message.group(1)
+    radios = re.findall(r'<input type="radio" name="episodes-0-side"[^>]*>', html)
+    assert len(radios) == 3
+    assert all('aria-invalid="true"' in radio for radio in radios)

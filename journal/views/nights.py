@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from journal.models import (
     EARLIEST_DATE,
     HABIT_FIELDS,
     TESTED_FIELDS,
+    CrampEpisode,
     Experiment,
     Night,
     covering,
@@ -44,6 +46,15 @@ EPISODES_PREFIX = "episodes"
 
 def _nice(date: dt.date) -> str:
     return date.strftime("%a %-d %b %Y")
+
+
+def _cramp_cards(
+    request: HttpRequest, night: Night, data: QueryDict | None = None
+) -> BaseInlineFormSet:
+    """The night's cramp cards, where a new card starts with the muscle and side of the
+    person's last logged cramp (journal.forms.EpisodeForm)."""
+    last = CrampEpisode.objects.for_user(request.user).latest_first().first()
+    return EpisodeFormSet(data, instance=night, prefix=EPISODES_PREFIX, form_kwargs={"last": last})
 
 
 def _save_night(
@@ -113,11 +124,13 @@ def _rebased(data: QueryDict, night: Night) -> tuple[QueryDict, int]:
     cards: list[dict[str, list[str]]] = [{} for _ in range(total)]
     rebased = QueryDict(mutable=True)
     for key in data:
-        index, _, name = key.removeprefix(prefix).partition("-")
-        if not key.startswith(prefix):
+        # A new card's "initial-episodes-3-side" (what it started with) moves with it.
+        card_key = key.removeprefix("initial-")
+        index, _, name = card_key.removeprefix(prefix).partition("-")
+        if not card_key.startswith(prefix):
             rebased.setlist(key, data.getlist(key))
         elif index.isdigit() and int(index) < total and name:
-            cards[int(index)][name] = data.getlist(key)
+            cards[int(index)][name if key == card_key else f"initial-{name}"] = data.getlist(key)
     existing = [c for c in cards[:initial] if c.get("id", [""])[0] in kept]
     moved = [
         c | {"id": [""]}
@@ -127,7 +140,9 @@ def _rebased(data: QueryDict, night: Night) -> tuple[QueryDict, int]:
     ordered = existing + moved + cards[initial:]
     for i, card in enumerate(ordered):
         for name, values in card.items():
-            rebased.setlist(f"{prefix}{i}-{name}", values)
+            field = name.removeprefix("initial-")
+            started = "initial-" if field != name else ""
+            rebased.setlist(f"{started}{prefix}{i}-{field}", values)
     rebased["seen"] = version_of(night)
     rebased[f"{prefix}TOTAL_FORMS"] = str(len(ordered))
     rebased[f"{prefix}INITIAL_FORMS"] = str(len(existing))
@@ -171,7 +186,8 @@ def _night_page(
     """The night form, with the experiment's question when the night is one of its own."""
     date = form.instance.date if form.instance.pk else _date_of(form)
     experiment = covering(experiments, date) if date else None
-    context = {"form": form, "formset": formset, **extra}
+    context = {"form": form, "formset": formset, "last_cramp": formset.form_kwargs["last"]}
+    context |= extra
     if experiment:
         field = form.fields["experiment_done"]
         context |= {
@@ -237,7 +253,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
     experiments = list(Experiment.objects.for_user(request.user))
     if request.method == "POST":
         form = NightForm(request.POST, user=request.user, tz=tz)
-        formset = EpisodeFormSet(request.POST, instance=form.instance, prefix=EPISODES_PREFIX)
+        formset = _cramp_cards(request, form.instance, request.POST)
         night = _save_night(request, form, formset, experiments)
         if night:
             saved = f"Saved the night of {_nice(night.date)}."
@@ -266,7 +282,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
     if previous:
         initial |= {name: getattr(previous, name) for name in HABIT_FIELDS if name not in tested}
     form = NightForm(initial=initial, user=request.user, tz=tz)
-    formset = EpisodeFormSet(instance=form.instance, prefix=EPISODES_PREFIX)
+    formset = _cramp_cards(request, form.instance)
     return _night_page(
         request,
         form,
@@ -289,7 +305,7 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
         if _stale(night, request.POST):
             return _conflict(request, night, experiments)
         form = NightForm(request.POST, instance=night, user=request.user, tz=tz)
-        formset = EpisodeFormSet(request.POST, instance=night, prefix=EPISODES_PREFIX)
+        formset = _cramp_cards(request, night, request.POST)
         try:
             saved = _save_night(request, form, formset, experiments)
         except Conflict:
@@ -299,7 +315,7 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
             return redirect("journal:history")
     else:
         form = NightForm(instance=night, user=request.user, tz=tz)
-        formset = EpisodeFormSet(instance=night, prefix=EPISODES_PREFIX)
+        formset = _cramp_cards(request, night)
     return _night_page(request, form, formset, experiments, night=night)
 
 
@@ -308,7 +324,7 @@ def _conflict(request: HttpRequest, night: Night, experiments: list[Experiment])
     what differs between the two; nothing is saved until they press Save again."""
     data, moved = _rebased(request.POST, night)
     form = NightForm(data, instance=night, user=request.user, tz=request.profile.tzinfo)
-    formset = EpisodeFormSet(data, instance=night, prefix=EPISODES_PREFIX)
+    formset = _cramp_cards(request, night, data)
     conflict = {
         "differs": [form[name].label for name in form.changed_data if name != "seen"],
         "cramps_changed": any(f.has_changed() for f in formset.forms),

@@ -51,9 +51,13 @@
       else if (names.has(el.name)) el.value = values[0];
     });
     form.querySelectorAll("[data-episode][hidden]").forEach((card) => {
-      const filled = Array.from(card.querySelectorAll("input, select")).some(
-        (el) => (el.type === "checkbox" ? el.checked : el.value && el.value !== (el.dataset.blank || "")) && el.type !== "hidden"
-      );
+      const blank = (el) => el.dataset.blank || "";
+      const filled = Array.from(card.querySelectorAll("input, select")).some((el) => {
+        if (el.type === "hidden") return false;
+        if (el.type === "checkbox") return el.checked;
+        if (el.type === "radio") return el.checked && el.value !== blank(el);
+        return el.value && el.value !== blank(el);
+      });
       if (filled) card.hidden = false;
     });
     form.dispatchEvent(new Event("episodes:changed", { bubbles: true }));

@@ -1,6 +1,7 @@
 // Cramp episode cards on the night form. Without JavaScript the server renders three
 // blank cards, which is enough for most nights; with it, blank cards stay tucked away
-// until "Add a cramp" is pressed, and any number can be added.
+// until "Add a cramp" is pressed, any number can be added, and "Same as last" fills a
+// card like the one above it (or like the last cramp logged).
 (function () {
   "use strict";
   document.documentElement.classList.add("has-js");
@@ -13,33 +14,45 @@
   const maxForms = Number(form.querySelector(`#id_${prefix}-MAX_NUM_FORMS`).value);
   const template = document.getElementById("episode-template");
   const addButton = form.querySelector("[data-add-episode]");
+  const sameButton = form.querySelector("[data-same-as-last]");
+  // What "Same as last" copies: everything but the time, which only the person knows.
+  const COPIED = ["muscle", "side", "severity", "duration_minutes", "woke_me"];
 
   function fields(card) {
     return card.querySelectorAll("input:not([type=hidden]), select, textarea");
   }
 
-  // A card is blank when it still shows what the server would treat as "not filled in".
+  // What the server treats as "not filled in": a new card's radios start at data-blank
+  // (the last cramp's muscle and side), everything else empty.
+  function blankOf(el) {
+    return el.dataset.blank || "";
+  }
+
   function isBlank(card) {
     return Array.from(fields(card)).every((el) => {
+      if (el.type === "radio") return el.checked === (el.value === blankOf(el));
       if (el.type === "checkbox") return !el.checked;
-      if (el.tagName === "SELECT") return el.value === (el.dataset.blank || "");
-      return el.value === "";
+      return el.value === blankOf(el);
     });
   }
 
   function clear(card) {
     fields(card).forEach((el) => {
-      if (el.type === "checkbox") el.checked = false;
-      else if (el.tagName === "SELECT") el.value = el.dataset.blank || "";
-      else el.value = "";
+      if (el.type === "radio") el.checked = el.value === blankOf(el);
+      else if (el.type === "checkbox") el.checked = false;
+      else el.value = blankOf(el);
     });
   }
 
+  function shown() {
+    return Array.from(list.querySelectorAll("[data-episode]:not([hidden])"));
+  }
+
   function renumber() {
-    let n = 0;
-    list.querySelectorAll("[data-episode]").forEach((card) => {
-      if (!card.hidden) card.querySelector("legend").textContent = `Cramp ${++n}`;
+    shown().forEach((card, i) => {
+      card.querySelector("legend").textContent = `Cramp ${i + 1}`;
     });
+    if (sameButton) sameButton.hidden = copySource() === null;
   }
 
   function showCard(card) {
@@ -49,15 +62,67 @@
     if (first) first.focus();
   }
 
-  function addCard() {
+  // A new card: a blank one tucked away if there is one, else one more from the template.
+  function newCard() {
     const hiddenBlank = list.querySelector("[data-extra][hidden]");
-    if (hiddenBlank) return showCard(hiddenBlank);
+    if (hiddenBlank) return hiddenBlank;
     const index = Number(total.value);
-    if (index >= maxForms) return;
+    if (index >= maxForms) return null;
     const html = template.innerHTML.replace(/__prefix__/g, String(index));
     list.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
-    showCard(list.lastElementChild);
+    return list.lastElementChild;
+  }
+
+  function addCard() {
+    const card = newCard();
+    if (card) showCard(card);
+  }
+
+  function valuesOf(card) {
+    const values = {};
+    COPIED.forEach((name) => {
+      const els = Array.from(card.querySelectorAll(`[name$="-${name}"]:not([type=hidden])`));
+      const el = els[0];
+      if (!el) return;
+      if (el.type === "radio") values[name] = (els.find((r) => r.checked) || { value: "" }).value;
+      else if (el.type === "checkbox") values[name] = el.checked ? "on" : "";
+      else values[name] = el.value;
+    });
+    return values;
+  }
+
+  function fill(card, values) {
+    COPIED.forEach((name) => {
+      card.querySelectorAll(`[name$="-${name}"]:not([type=hidden])`).forEach((el) => {
+        if (el.type === "radio") el.checked = el.value === values[name];
+        else if (el.type === "checkbox") el.checked = values[name] === "on";
+        else el.value = values[name] || "";
+      });
+    });
+  }
+
+  // The last card shown with a cramp in it, else the last cramp logged (from the button).
+  function copySource() {
+    const filled = shown().filter((card) => !isBlank(card) && !isRemoved(card));
+    if (filled.length) return valuesOf(filled[filled.length - 1]);
+    if (sameButton && sameButton.dataset.severity) return { ...sameButton.dataset };
+    return null;
+  }
+
+  function isRemoved(card) {
+    const box = card.querySelector('[name$="-DELETE"]');
+    return box !== null && box.checked;
+  }
+
+  function sameAsLast() {
+    const values = copySource();
+    if (!values) return;
+    // An open card nobody has filled in yet is the one meant: no second card for it.
+    const card = shown().find((c) => c.hasAttribute("data-extra") && isBlank(c)) || newCard();
+    if (!card) return;
+    fill(card, values);
+    showCard(card);
   }
 
   list.addEventListener("click", (event) => {
@@ -70,6 +135,8 @@
     addButton.focus();
   });
   addButton.addEventListener("click", addCard);
+  if (sameButton) sameButton.addEventListener("click", sameAsLast);
+  list.addEventListener("input", renumber);
   // Cards shown by another script (drafts.js restoring what was typed) are numbered too.
   form.addEventListener("episodes:changed", renumber);
 
@@ -78,7 +145,7 @@
   const cards = Array.from(list.querySelectorAll("[data-episode]"));
   let keptOne = cards.some((card) => !card.hasAttribute("data-extra") || !isBlank(card));
   list.querySelectorAll("[data-extra]").forEach((card) => {
-    const invalid = card.querySelector(".is-invalid") !== null;
+    const invalid = card.querySelector(".is-invalid, [aria-invalid='true']") !== null;
     if (invalid || !isBlank(card)) return;
     if (!keptOne) {
       keptOne = true;

@@ -8,6 +8,10 @@
   if (!first) return;
   const card = first.closest("[data-episode][hidden]");
   if (card) card.hidden = false;
-  first.scrollIntoView({ block: "center", behavior: "instant" }); // not Bootstrap's smooth scroll
-  first.focus({ preventScroll: true });
+  // A radio group's buttons hide the radios themselves: show the whole group, and focus
+  // its chosen radio if any (where Tab would land), else its first.
+  const group = first.closest("fieldset.segmented");
+  const target = group ? group.querySelector("input:checked") || group.querySelector("input") : first;
+  (group || first).scrollIntoView({ block: "center", behavior: "instant" }); // not Bootstrap's smooth scroll
+  target.focus({ preventScroll: true });
 })();

@@ -1,3 +1,5 @@
+// Times on the night form.
+//
 // Chromium's 12-hour time field sends nothing while a time is half typed ("03:15" with no
 // AM or PM), and the night would save without that time and without a word. So a form
 // with such a field is not sent: the field says what is missing and gets the focus.
@@ -32,6 +34,18 @@
     if (rest) input.setAttribute("aria-describedby", rest);
     else input.removeAttribute("aria-describedby");
   }
+
+  // An hour picked from the buttons under a cramp's time field (there when this script
+  // runs): one tap, where the field takes four keys or a clock dialog. The time saved is
+  // still only the one the person picked; nothing is filled in for them.
+  form.addEventListener("click", (event) => {
+    const pick = event.target.closest("[data-time-pick]");
+    if (!pick) return;
+    const input = document.getElementById(pick.dataset.timeFor);
+    input.value = pick.dataset.timePick;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 
   form.addEventListener("input", (event) => {
     if (event.target.type === "time" && !event.target.validity.badInput) unmark(event.target);

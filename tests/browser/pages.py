@@ -138,11 +138,21 @@ def _morning_log(page: Page, user: User) -> None:
 @_page("morning log with a validation error")
 def _morning_log_error(page: Page, user: User) -> None:
     page.goto("/nights/new/")
-    page.locator("#id_episodes-0-side").select_option("left")
-    page.locator("#id_episodes-0-severity").fill("11")
+    page.locator("label[for=id_episodes-0-severity_6]").click()  # and no side
+    page.locator("#id_episodes-0-duration_minutes").fill("601")
     page.locator("#id_notes").fill(LONG_NOTE)
     page.get_by_role("button", name="Save night").click()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
+
+
+@_page("morning log, two cramps like the last one logged")
+def _morning_log_same_as_last(page: Page, user: User) -> None:
+    make_episode(make_night(user, _last_night(user) - dt.timedelta(days=1)), woke_me=True)
+    page.goto("/nights/new/")
+    page.get_by_role("button", name="+ Same as last").click()
+    page.locator("[data-episode]").first.get_by_role("button", name="3 AM").click()
+    page.get_by_role("button", name="+ Same as last").click()
+    expect(page.get_by_text("Cramp 2", exact=True)).to_be_visible()
 
 
 @_page("history, empty")

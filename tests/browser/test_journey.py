@@ -47,16 +47,16 @@ def test_a_new_user_can_sign_up_log_last_night_edit_it_and_delete_it(page: Page,
 
     # The first cramp card is open; the second comes from "+ Add a cramp".
     expect(page.locator("#id_episodes-1-side")).to_be_hidden()
-    page.locator("#id_episodes-0-muscle").select_option("calf")
-    page.locator("#id_episodes-0-side").select_option("left")
-    page.locator("#id_episodes-0-severity").fill("7")
+    page.locator("label[for=id_episodes-0-muscle_0]").click()  # Calf
+    page.locator("label[for=id_episodes-0-side_0]").click()  # Left
+    page.locator("label[for=id_episodes-0-severity_7]").click()
     page.locator("#id_episodes-0-duration_minutes").fill("2")
     page.get_by_role("button", name="+ Add a cramp").click()
     expect(page.get_by_text("Cramp 2", exact=True)).to_be_visible()
     expect(page.locator("#id_episodes-1-at")).to_be_focused()
-    page.locator("#id_episodes-1-muscle").select_option("foot")
-    page.locator("#id_episodes-1-side").select_option("right")
-    page.locator("#id_episodes-1-severity").fill("4")
+    page.locator("label[for=id_episodes-1-muscle_1]").click()  # Foot
+    page.locator("label[for=id_episodes-1-side_1]").click()  # Right
+    page.locator("label[for=id_episodes-1-severity_4]").click()
     page.locator("#id_stretch_minutes").fill("10")
     page.get_by_role("button", name="Save night").click()
 
@@ -69,8 +69,10 @@ def test_a_new_user_can_sign_up_log_last_night_edit_it_and_delete_it(page: Page,
     # Edit: the worse cramp was worse than remembered, and the stretching longer.
     row.get_by_role("link", name=re.compile(", open to edit$")).click()
     expect(page).to_have_url(re.compile(rf"/nights/{night_of.isoformat()}/$"))
-    severity = page.locator("input[name$='-severity'][value='7']")
-    severity.fill("9")
+    worse = page.locator("[data-episode]").filter(
+        has=page.locator("[name$=-severity]:checked[value='7']")
+    )
+    worse.locator("label", has_text=re.compile("^9$")).click()
     page.locator("#id_stretch_minutes").fill("15")
     page.get_by_role("button", name="Save night").click()
 

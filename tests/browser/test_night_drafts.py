@@ -22,11 +22,12 @@ def test_a_night_typed_while_signed_out_comes_back_after_signing_in(
     page.goto("/nights/new/")
     page.locator("#id_stretch_minutes").fill("12")
     page.locator("#id_stretch_hamstring").check()
-    page.locator("#id_episodes-0-side").select_option("left")
-    page.locator("#id_episodes-0-severity").fill("6")
+    page.locator("label[for=id_episodes-0-side_0]").click()  # Left
+    page.locator("label[for=id_episodes-0-severity_6]").click()
     page.get_by_role("button", name="+ Add a cramp").click()
-    page.locator("#id_episodes-1-side").select_option("right")
-    page.locator("#id_episodes-1-severity").fill("3")
+    page.locator("label[for=id_episodes-1-side_1]").click()  # Right
+    page.locator("label[for=id_episodes-1-muscle_1]").click()  # Foot
+    page.locator("label[for=id_episodes-1-severity_3]").click()
     page.locator("#id_notes").fill("Both calves tonight.")
     Session.objects.all().delete()  # the session ends meanwhile (expiry, or another tab)
 
@@ -41,8 +42,13 @@ def test_a_night_typed_while_signed_out_comes_back_after_signing_in(
     expect(page.locator("#draft-restored")).to_contain_text("Here is what you typed")
     expect(page.locator("#id_stretch_minutes")).to_have_value("12")
     expect(page.locator("#id_stretch_hamstring")).to_be_checked()
-    expect(page.locator("#id_episodes-0-severity")).to_have_value("6")
-    expect(page.locator("#id_episodes-1-side")).to_have_value("right")
+    # The radio groups come back as they were tapped, the second card open again.
+    expect(page.locator("#id_episodes-0-side_0")).to_be_checked()
+    expect(page.locator("#id_episodes-0-severity_6")).to_be_checked()
+    expect(page.locator("#id_episodes-1-side_1")).to_be_checked()
+    expect(page.locator("#id_episodes-1-muscle_1")).to_be_checked()
+    expect(page.locator("#id_episodes-1-muscle_0")).not_to_be_checked()
+    expect(page.locator("#id_episodes-1-severity_3")).to_be_checked()
     expect(page.locator("#id_episodes-1-severity")).to_be_visible()
     expect(page.locator("#id_notes")).to_have_value("Both calves tonight.")
     page.get_by_role("button", name="Save night").click()
@@ -50,7 +56,8 @@ def test_a_night_typed_while_signed_out_comes_back_after_signing_in(
     expect(page.get_by_text("Saved the night")).to_be_visible()
     night = Night.objects.get()
     assert (night.stretch_minutes, night.notes) == (12, "Both calves tonight.")
-    assert sorted(night.episodes.values_list("severity", flat=True)) == [3, 6]
+    episodes = night.episodes.order_by("severity").values_list("severity", "side", "muscle")
+    assert list(episodes) == [(3, "right", "foot"), (6, "left", "calf")]
     # The save was confirmed: nothing is kept to come back a second time.
     assert page.evaluate("sessionStorage.getItem('nightleg-draft')") is None
     page.goto(f"/nights/{night.date.isoformat()}/")
@@ -84,8 +91,8 @@ def test_a_half_typed_time_is_not_dropped_in_silence(browser: Browser, user: Use
     page = context.new_page()
     log_in(page, user, live_server)
     page.goto("/nights/new/")
-    page.locator("#id_episodes-0-side").select_option("left")
-    page.locator("#id_episodes-0-severity").fill("6")
+    page.locator("label[for=id_episodes-0-side_0]").click()
+    page.locator("label[for=id_episodes-0-severity_6]").click()
     at = page.locator("#id_episodes-0-at")
     at.click()
     at.press_sequentially("0315")  # no AM or PM yet
@@ -117,14 +124,14 @@ def test_two_tabs_on_one_night_do_not_overwrite_each_other(logged_in_page: Page,
     tab_a.locator("#id_stretch_minutes").fill("20")
     tab_a.get_by_role("button", name="Save night").click()
     expect(tab_a.get_by_text("Updated the night")).to_be_visible()
-    tab_b.locator("#id_episodes-0-severity").fill("7")
+    tab_b.locator("label[for=id_episodes-0-severity_7]").click()
     tab_b.locator("#id_water_glasses").fill("9")
     tab_b.get_by_role("button", name="Save night").click()
 
     expect(tab_b.locator("#conflict")).to_contain_text("changed somewhere else")
     expect(tab_b.locator("#conflict")).to_contain_text("Stretching (minutes)")
     expect(tab_b.locator("#id_water_glasses")).to_have_value("9")
-    expect(tab_b.locator("#id_episodes-0-severity")).to_have_value("7")
+    expect(tab_b.locator("#id_episodes-0-severity_7")).to_be_checked()
     night.refresh_from_db()
     assert (night.stretch_minutes, night.episodes.get().severity) == (20, 4)
     tab_b.get_by_role("button", name="Save night").click()  # keep B's, knowingly
