@@ -252,6 +252,28 @@ def gallery(demo: Demo) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The first screen of a few phone pages, for the README's opening row.
+README_SHOTS = [
+    ("log-new", "light"),
+    ("reports", "dark"),
+    ("history", "light"),
+    ("summary", "dark"),
+]
+
+
+def first_screens() -> list[Path]:
+    from PIL import Image
+
+    files = []
+    height = SIZES["phone"]["height"]
+    for name, scheme in README_SHOTS:
+        file = OUT / f"{name}-phone-{scheme}-first-screen.png"
+        with Image.open(OUT / f"{name}-phone-{scheme}.png") as image:
+            image.crop((0, 0, image.width, min(image.height, height))).save(file, optimize=True)
+        files.append(file)
+    return files
+
+
 def main() -> None:
     started = time.monotonic()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -262,6 +284,7 @@ def main() -> None:
         demo = seed()
         with _serving() as base_url:
             files = shoot_all(base_url, demo)
+    files += first_screens()
     GALLERY.write_text(gallery(demo))
     size = sum(file.stat().st_size for file in files)
     print(
