@@ -43,7 +43,7 @@ from matplotlib.textpath import text_to_path
 
 from journal.stats import FEWER, MORE, NOT_ENOUGH, STRETCH_MINUTES_THRESHOLD, Comparison, Week
 
-WEEKLY_HEIGHT = 2.6  # inches, of the plot area and its margins, without legend rows
+WEEKLY_HEIGHT = 2.6  # inches, of the plot area, its margins and one legend row
 EMPTY_MESSAGE = "No logged nights in this period"
 NO_EPISODES_MESSAGE = "No cramp episodes in this period"
 THIN_WEEK_NIGHTS = 4  # weeks with fewer logged nights are drawn with hollow markers
@@ -102,8 +102,10 @@ DARK = Palette(
 class Look:
     """How a chart is drawn: how wide (in inches at 96 CSS px each) and for which page.
 
-    The page shows the wide figure from 768 CSS px up and the phone one below, each at
-    most a little narrower than drawn: 12 pt text, drawn 16 px high, stays above 12 px.
+    The page shows the wide figure from 768 CSS px up and the phone one below. 12 pt
+    text is drawn 16 px high, so it stays at 12 px or more wherever the figure is shown
+    at three quarters of its width or more: from 696 px for the wide one, from 302 px
+    for the phone one (a 360 px phone's column).
     """
 
     width: float
@@ -132,7 +134,8 @@ LOOKS = {
     "phone-light": Look(4.2),
     "phone-dark": Look(4.2, dark=True),
 }
-DEFAULT_LOOK = LOOKS["wide-light"]
+DEFAULT_LOOK_NAME = "wide-light"  # also what paper gets
+DEFAULT_LOOK = LOOKS[DEFAULT_LOOK_NAME]
 
 _STYLE = {
     # 12 pt everywhere: drawn at 16 CSS px, shown at no less than 12 (see Look).

@@ -567,3 +567,17 @@ def test_a_promising_but_uncertain_habit_is_pointed_to_its_experiment(
     assert "No habit stands out clearly yet" in headline
     assert "“Stretched at least 5 minutes” looks promising but uncertain" in headline
     assert 'href="/experiments/new/?habit=stretch"' in headline
+
+
+def test_each_look_of_the_same_version_is_cached_apart(alice, alice_client):
+    # One page asks for up to four looks of each chart, all with the same data version:
+    # a cache key without the look would serve the first one drawn to every screen.
+    _diary(alice, 30)
+    links = _chart_links(alice_client)
+    drawn = {}
+    for look in ("wide-light", "wide-dark", "phone-light", "phone-dark"):
+        url = links["cramps"].replace("look=wide-light", f"look={look}")
+        drawn[look] = alice_client.get(url).content
+    assert len(set(drawn.values())) == 4
+    assert b"#e4e8ef" in drawn["wide-dark"]
+    assert b'width="302.4pt"' in drawn["phone-dark"]

@@ -85,8 +85,8 @@ def cached_body(
     called on a miss, with the version: a warm page does no statistics at all. The
     body's chart links carry the version (``version`` in the template), so the charts
     need not work it out, and the light/dark choice (``theme``), which picks the charts
-    drawn for the page's colours. ``also`` is any other version the body depends on
-    (the summary's experiments).
+    drawn for the page's colours. ``also`` is anything else the body depends on (the
+    experiments' version; on the reports, last night too).
     """
     version = Night.objects.for_user(request.user).data_version()
     theme = theme_of(request)
@@ -229,7 +229,7 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     start, end = report_form(request).range
     look = request.GET.get("look", "")
     if look not in charts.LOOKS:
-        look = "wide-light"
+        look = charts.DEFAULT_LOOK_NAME
     asked = request.GET.get("v", "")
     svg = None
     if _VERSION.fullmatch(asked):

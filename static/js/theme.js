@@ -14,7 +14,9 @@
   }
   if (choice !== "light" && choice !== "dark") {
     apply();
-    dark.addEventListener("change", apply);
+    // Safari before 14 knows only the older addListener.
+    if (dark.addEventListener) dark.addEventListener("change", apply);
+    else dark.addListener(apply);
   }
   window.addEventListener("beforeprint", function () {
     root.setAttribute("data-bs-theme", "light");

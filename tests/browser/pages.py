@@ -219,7 +219,7 @@ def _six_varied_weeks(user: User) -> dt.date:
 
 def _charts_all_load(page: Page) -> None:
     # The charts load lazily; scroll them in so their requests are made and checked too.
-    for chart in page.locator("figure.chart img").all():
+    for chart in page.locator("figure.chart picture img").all():
         chart.scroll_into_view_if_needed()
         expect(chart).to_have_js_property("complete", True)
         assert chart.evaluate("img => img.naturalWidth") > 0, "a chart did not load"

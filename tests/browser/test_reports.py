@@ -29,7 +29,7 @@ def _open_reports(page: Page, user: User, live_server, query: str = "period=12")
 
 
 def _assert_every_chart_loaded(page: Page) -> None:
-    images = page.locator("figure.chart img")
+    images = page.locator("figure.chart picture img")
     expect(images).to_have_count(len(CHARTS))
     for i in range(len(CHARTS)):
         image = images.nth(i)
@@ -55,14 +55,14 @@ def test_changing_the_period_changes_the_page(page: Page, user: User, live_serve
     _open_reports(page, user, live_server)
     summary = page.locator("main p.fs-5")
     expect(summary).to_contain_text("of 84 nights logged")
-    first_chart = page.locator("figure.chart img").first.get_attribute("src")
+    first_chart = page.locator("figure.chart picture img").first.get_attribute("src")
 
     page.get_by_label("Period", exact=True).select_option("52")
     page.get_by_role("button", name="Show", exact=True).click()
 
     expect(summary).to_contain_text("of 364 nights logged")
     assert "period=52" in page.url
-    assert page.locator("figure.chart img").first.get_attribute("src") != first_chart
+    assert page.locator("figure.chart picture img").first.get_attribute("src") != first_chart
     _assert_every_chart_loaded(page)
 
 

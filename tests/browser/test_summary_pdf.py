@@ -34,7 +34,7 @@ def _open_twelve_weeks(page: Page, user: User, live_server) -> None:
     log_in(page, user, live_server)
     page.goto("/summary/?period=12")
     expect(page.locator("main h1")).to_have_text("Nocturnal leg cramps: diary summary")
-    chart = page.locator("figure.chart img")
+    chart = page.locator("figure.chart picture img")
     expect(chart).to_have_js_property("complete", True)
     assert chart.evaluate("img => img.naturalWidth") > 0, "the chart did not load"
 
@@ -58,7 +58,7 @@ def test_the_printed_page_has_no_navigation_or_buttons(page: Page, user: User, l
     for chrome in ("nav.navbar", "body > footer", ".period-picker", "#print-summary", ".skip-link"):
         expect(page.locator(chrome)).to_be_hidden()
     expect(page.get_by_role("link", name="Export the diary (CSV)")).to_be_hidden()
-    for kept in ("#measures", "#change", "#habits", "#weekly", "figure.chart img"):
+    for kept in ("#measures", "#change", "#habits", "#weekly", "figure.chart .print-chart"):
         expect(page.locator(kept)).to_be_visible()
 
 
@@ -95,3 +95,28 @@ def test_the_summary_is_accessible_private_and_fits_a_phone(
     assert width <= PHONE["width"]
     request_hosts.assert_only_live_server()
     page_errors.assert_none()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with scripts", "without scripts"])
+def test_a_dark_screen_prints_dark_ink_on_white_paper(browser, user: User, live_server, script):
+    # The dark theme chosen, on a dark device: what is on paper must still be legible,
+    # whether or not theme.js runs to switch the page light before printing.
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=script, color_scheme="dark"
+    )
+    context.add_cookies([{"name": "theme", "value": "dark", "url": live_server.url}])
+    page = context.new_page()
+    _open_twelve_weeks(page, user, live_server)
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+
+    page.emulate_media(media="print")
+    expect(page.locator("figure.chart picture")).to_be_hidden()
+    paper_chart = page.locator("figure.chart .print-chart")
+    expect(paper_chart).to_be_visible()
+    expect(paper_chart).to_have_js_property("complete", True)
+    assert "look=wide-light" in paper_chart.get_attribute("src")
+    for cell in (page.locator("#measures td").first, page.locator("main h1")):
+        assert cell.evaluate("el => getComputedStyle(el).color") == "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert len(PAGE_OBJECT.findall(page.pdf(format="A4"))) == 1
+    context.close()
