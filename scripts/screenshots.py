@@ -97,7 +97,10 @@ def seed() -> Demo:
             username=USERNAME,
             password=PASSWORD,
             nights=240,
-            seed=1,
+            # The demo plants "fewer cramps with 5+ minutes of stretching"; its last 12
+            # weeks show it for 43 of 50 seeds (see seed_demo), not for seed 1 on this
+            # date. Seed 2 does, so the gallery shows what the reports are for.
+            seed=2,
             stdout=io.StringIO(),
         )
     user = User.objects.get(username=USERNAME)
