@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
+from django.urls import reverse
+
 from journal.stats.flags import SEVERE_EPISODE
 
 # A night's colour is set by its worst cramp. The top band starts where the reports
@@ -98,6 +100,14 @@ def last_months(start: dt.date, end: dt.date, most: int) -> list[dt.date]:
     ``most`` of them at most."""
     count = min(month_count(start, end), most)
     return [add_months(first_of(end), -n) for n in reversed(range(count))]
+
+
+def night_links() -> dict[str, str]:
+    """Where a calendar day leads, each with a {date} to fill in: ``edit_link`` for a
+    logged night, ``log_link`` for one not logged. Reversed once per page, not per day."""
+    sample = dt.date(2000, 1, 1)
+    edit = reverse("journal:night-edit", args=[sample]).replace(sample.isoformat(), "{date}")
+    return {"edit_link": edit, "log_link": reverse("journal:night-new") + "?date={date}"}
 
 
 def _logged(date: dt.date, cramps: int, worst: int | None, href: str, current: bool) -> Day:

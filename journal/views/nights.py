@@ -12,7 +12,6 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -360,20 +359,21 @@ def history(request: HttpRequest) -> HttpResponse:
         newer = last_night(tz) + dt.timedelta(days=1)
     else:
         newer = nights.values_list("date", flat=True)[page.start_index() - 2]
+    links = months.night_links()
     context = {
         "page": page,
         "newer": newer,
         "last_night": last_night(tz),
         "today": latest_loggable_night(tz),
-        "log_link": reverse("journal:night-new") + "?date={date}",
+        "log_link": links["log_link"],
     }
     if page.paginator.count:
-        context |= _calendar(request, page, newer, context["today"], context["log_link"])
+        context |= _calendar(request, page, newer, context["today"], links)
     return render(request, "journal/history.html", context)
 
 
 def _calendar(
-    request: HttpRequest, page: Page, newer: dt.date, latest: dt.date, log_link: str
+    request: HttpRequest, page: Page, newer: dt.date, latest: dt.date, links: dict[str, str]
 ) -> dict:
     """History's month calendar: the month asked for (?month=2026-11), else the latest
     night's; previous and next months up to that one. The months' names and parameters
@@ -387,7 +387,7 @@ def _calendar(
     previous, following = months.add_months(first, -1), months.add_months(first, 1)
     return {
         "month": link(first) | {"title": f"{first:%B %Y}"},
-        "calendar": _calendar_html(request.user, first, nights, latest, log_link),
+        "calendar": _calendar_html(request.user, first, nights, latest, links),
         "previous_month": link(previous) if previous >= months.first_of(EARLIEST_DATE) else None,
         "next_month": link(following) if following <= latest else None,
         "month_asked": "month" in request.GET,
@@ -420,7 +420,7 @@ def _calendar_html(
     first: dt.date,
     nights: dict[dt.date, tuple[int, int | None]],
     latest: dt.date,
-    log_link: str,
+    links: dict[str, str],
 ) -> SafeString:
     """The month drawn, with its key, cached by all that it shows: the month, the latest
     night and each logged night's cramps. Drawing a month through the template takes
@@ -430,15 +430,8 @@ def _calendar_html(
     key = f"calendar:{user.pk}:{first}:{latest}:{hashlib.sha256(shown).hexdigest()[:16]}"
 
     def draw() -> str:
-        # As in the history rows: reversed once, each day's date put in its place.
-        edit_link = reverse("journal:night-edit", args=[first]).replace(first.isoformat(), "{date}")
         month = months.month_grid(
-            first,
-            nights,
-            shown=(EARLIEST_DATE, latest),
-            latest=latest,
-            edit_link=edit_link,
-            log_link=log_link,
+            first, nights, shown=(EARLIEST_DATE, latest), latest=latest, **links
         )
         context = {"month": month, "caption_hidden": True, "calendar_key": months.KEY}
         return render_to_string("journal/_month_calendar.html", context) + render_to_string(

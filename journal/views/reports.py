@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
@@ -112,8 +111,7 @@ def _calendars(nights: Sequence[stats.NightData], form: ReportForm) -> dict:
     start, end = form.range
     by_date = {night.date: (night.cramps, night.worst_severity) for night in nights}
     firsts = months.last_months(start, end, CALENDAR_MONTHS)
-    edit_link = reverse("journal:night-edit", args=[end]).replace(end.isoformat(), "{date}")
-    links = {"edit_link": edit_link, "log_link": reverse("journal:night-new") + "?date={date}"}
+    links = months.night_links()
     grids = [
         months.month_grid(first, by_date, shown=(start, end), latest=form.last_night, **links)
         for first in firsts
