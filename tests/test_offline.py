@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from journal.offline import sent_key
@@ -41,7 +42,7 @@ def test_the_service_worker_lists_the_static_files_and_has_a_version(client):
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Cache-Control"] == "no-cache"
     config = json.loads(re.search(r"const CONFIG = (\{.*?\});\n", response.text).group(1))
-    assert config["precache"] == [f"/static/{name}" for name in PRECACHED]
+    assert config["precache"][: len(PRECACHED)] == [f"/static/{name}" for name in PRECACHED]
     assert config["shells"] == {
         "/nights/new/": "/nights/new/?offline=1",
         "/routine/": "/routine/?offline=1",
@@ -49,6 +50,26 @@ def test_the_service_worker_lists_the_static_files_and_has_a_version(client):
     assert re.fullmatch(r"[0-9a-f]{12}", config["version"])
     for url in config["precache"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_guided_routines_files_are_kept_too_when_there_are_any(client, settings, tmp_path):
+    (tmp_path / "img" / "stretches").mkdir(parents=True)
+    (tmp_path / "img" / "stretches" / "calf-wall.svg").write_text("<svg/>")
+    (tmp_path / "img" / "stretches" / "towel.svg").write_text("<svg/>")
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "routine.js").write_text("")
+    settings.STATICFILES_DIRS = [tmp_path, *settings.STATICFILES_DIRS]
+    finders.get_finder.cache_clear()
+    try:
+        text = client.get("/sw.js").text
+    finally:
+        finders.get_finder.cache_clear()
+    config = json.loads(re.search(r"const CONFIG = (\{.*?\});\n", text).group(1))
+    assert config["precache"][len(PRECACHED) :] == [
+        "/static/js/routine.js",
+        "/static/img/stretches/calf-wall.svg",
+        "/static/img/stretches/towel.svg",
+    ]
 
 
 def test_the_service_worker_is_the_same_for_everyone(client, alice_client):
