@@ -83,7 +83,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     and of the worker's own text: a deploy that changes either replaces the old caches."""
     template = get_template("sw.js")
     config = {
-        "static_url": static(""),
+        "static_url": staticfiles_storage.base_url,
         "precache": [static(name) for name in PRECACHED + _routine_files()],
         # Unhashed names (DEBUG, tests) may change in place: ask the server first then.
         "hashed": isinstance(staticfiles_storage, ManifestFilesMixin),
