@@ -459,6 +459,28 @@ class CrampEpisode(models.Model):
         return f"{self.get_side_display()} {self.get_muscle_display().lower()}, {self.severity}/10"
 
 
+class SentKey(models.Model):
+    """A morning log's idempotency key, made in the browser when the form was filled in:
+    the phone may send a night saved offline again (it never heard back, or two tabs
+    sent it at once), and the key makes a repeat find the night instead of a second
+    save. A night may have several (the other device's, then this one's on a conflict)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_keys"
+    )
+    key = models.UUIDField()
+    night = models.ForeignKey(Night, on_delete=models.CASCADE, related_name="sent_keys")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_night_per_sent_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} for {self.night}"
+
+
 class ExperimentQuerySet(models.QuerySet):
     def for_user(self, user) -> ExperimentQuerySet:
         return self.filter(user=user)

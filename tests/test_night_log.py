@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -316,3 +317,90 @@ def test_a_radio_group_with_an_error_says_why_next_to_it(alice_client):
     radios = re.findall(r'<input type="radio" name="episodes-0-side"[^>]*>', html)
     assert len(radios) == 3
     assert all('aria-invalid="true"' in radio for radio in radios)
+
+
+# A morning log saved offline carries a key made in the browser (static/js/offline.js).
+KEY = "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+
+
+def test_a_night_sent_twice_with_its_key_is_saved_once(alice, alice_client):
+    data = night_post("2026-11-23", episodes=[CRAMP, CRAMP | {"at": "04:20"}], idempotency_key=KEY)
+    first = alice_client.post(URL, data)
+    second = alice_client.post(URL, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == "/nights/"
+    night = Night.objects.get(user=alice)
+    assert night.episodes.count() == 2
+    assert list(night.sent_keys.values_list("key", flat=True)) == [uuid.UUID(KEY)]
+    # The repeat answers as the first did, not with "you already logged it".
+    followed = alice_client.post(URL, data, follow=True)
+    assert "Saved the night of Mon 23 Nov 2026." in followed.text
+    assert Night.objects.count() == 1
+
+
+def test_a_key_finds_only_the_persons_own_night(alice, bob, alice_client):
+    bobs = make_night(bob, "2026-11-23")
+    bobs.sent_keys.create(user=bob, key=KEY)
+    response = alice_client.post(URL, night_post("2026-11-23", idempotency_key=KEY))
+    assert response.status_code == 302
+    assert Night.objects.filter(user=alice, date=dt.date(2026, 11, 23)).exists()
+    assert alice.sent_keys.get().night.user == alice
+
+
+def test_a_refused_night_with_a_key_saves_nothing_and_shows_the_form(alice_client):
+    bad = CRAMP | {"side": ""}
+    response = alice_client.post(URL, night_post("2026-11-23", episodes=[bad], idempotency_key=KEY))
+    assert response.status_code == 200
+    assert not Night.objects.exists()
+    # The key goes back into the page, so fixing and saving there settles the outbox.
+    assert f'name="idempotency_key" value="{KEY}"' in response.text
+    fixed = night_post("2026-11-23", episodes=[CRAMP], idempotency_key=KEY)
+    assert alice_client.post(URL, fixed).status_code == 302
+    assert alice_client.post(URL, fixed).status_code == 302
+    assert Night.objects.get().episodes.count() == 1
+
+
+def test_a_night_logged_meanwhile_elsewhere_is_a_conflict_not_overwritten(alice, alice_client):
+    elsewhere = make_night(alice, "2026-11-23", notes="from the tablet")
+    data = night_post("2026-11-23", episodes=[CRAMP], notes="from the phone", idempotency_key=KEY)
+    response = alice_client.post(URL, data)
+    assert response.status_code == 409
+    assert "This night was changed somewhere else" in response.text
+    elsewhere.refresh_from_db()
+    assert elsewhere.notes == "from the tablet"
+    assert not elsewhere.episodes.exists()
+    # Its Save goes to the saved night, with the key: keeping the phone's version there
+    # answers the outbox's next try.
+    assert 'action="/nights/2026-11-23/"' in response.text
+    assert f'name="idempotency_key" value="{KEY}"' in response.text
+    kept = response.context["form"].data.copy()
+    assert alice_client.post("/nights/2026-11-23/", kept).status_code == 302
+    elsewhere.refresh_from_db()
+    assert elsewhere.notes == "from the phone"
+    assert alice_client.post(URL, data).status_code == 302
+    assert Night.objects.count() == 1
+
+
+def test_without_a_key_a_taken_date_is_still_a_form_error(alice, alice_client):
+    make_night(alice, "2026-11-23")
+    response = alice_client.post(URL, night_post("2026-11-23", idempotency_key="not-a-uuid"))
+    assert response.status_code == 200
+    assert "You already logged the night of 23 Nov 2026" in response.text
+
+
+def test_the_morning_log_is_never_stored_but_its_offline_copy_may_be(alice, alice_client):
+    assert "no-store" in alice_client.get(URL)["Cache-Control"]
+    make_night(alice, "2026-11-23")
+    shell = alice_client.get(URL + "?offline=1")
+    # Kept for offline use even once last night is logged: the page fixes the date.
+    assert shell.status_code == 200
+    assert shell["Cache-Control"] == "private, no-cache"
+    assert not shell.has_header("Expires")
+    assert "data-offline-shell" in shell.text
+    assert 'name="idempotency_key" value=""' in shell.text
+
+
+def test_the_offline_copy_needs_a_sign_in(client):
+    response = client.get(URL + "?offline=1")
+    assert response.status_code == 302
+    assert "no-cache" not in response.get("Cache-Control", "")

@@ -16,6 +16,7 @@ from journal.views.exports import (
 from journal.views.health import healthz
 from journal.views.imports import import_csv
 from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
+from journal.views.offline import logout, manifest, service_worker
 from journal.views.profile import (
     login_view,
     password_change,
@@ -45,6 +46,8 @@ __all__ = [
     "home",
     "import_csv",
     "login_view",
+    "logout",
+    "manifest",
     "night_delete",
     "night_edit",
     "night_new",
@@ -52,6 +55,7 @@ __all__ = [
     "password_reset",
     "reports",
     "routine",
+    "service_worker",
     "set_theme",
     "settings_view",
     "signup",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,8 +27,10 @@ from journal.models import (
     CrampEpisode,
     Experiment,
     Night,
+    SentKey,
     covering,
 )
+from journal.offline import is_shell, offline_shell, sent_key
 
 NIGHTS_PER_PAGE = 30
 CALENDAR_CACHE_SECONDS = 7 * 24 * 3600  # its key holds all it shows: never stale
@@ -57,7 +60,11 @@ def _cramp_cards(
 
 
 def _save_night(
-    request: HttpRequest, form: NightForm, formset, experiments: list[Experiment]
+    request: HttpRequest,
+    form: NightForm,
+    formset,
+    experiments: list[Experiment],
+    key: uuid.UUID | None = None,
 ) -> Night | None:
     """Validate the night and its episodes together; save all of it or nothing."""
     if "no_cramps" in request.POST and any(f.has_changed() for f in formset.extra_forms):
@@ -80,6 +87,8 @@ def _save_night(
             night.save()
             formset.instance = night
             formset.save()
+            if key:
+                SentKey.objects.get_or_create(user=request.user, key=key, defaults={"night": night})
     except IntegrityError:
         # Two tabs saving the same night at once: the database's unique rule caught it.
         form.add_error("date", "This night was just logged from somewhere else; reload it.")
@@ -187,6 +196,8 @@ def _night_page(
     experiment = covering(experiments, date) if date else None
     context = {"form": form, "formset": formset, "last_cramp": formset.form_kwargs["last"]}
     context |= extra
+    if request.method == "POST":
+        context["idempotency_key"] = sent_key(request.POST)
     if experiment:
         field = form.fields["experiment_done"]
         context |= {
@@ -244,6 +255,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@offline_shell
 @never_cache
 @require_http_methods(["GET", "POST"])
 def night_new(request: HttpRequest) -> HttpResponse:
@@ -251,9 +263,20 @@ def night_new(request: HttpRequest) -> HttpResponse:
     nights = Night.objects.for_user(request.user)
     experiments = list(Experiment.objects.for_user(request.user))
     if request.method == "POST":
+        key = sent_key(request.POST)
+        sent = SentKey.objects.filter(user=request.user, key=key).select_related("night")
+        if key and (earlier := sent.first()):
+            # Sent again (the phone never heard back): the night saved then is the answer.
+            messages.success(request, f"Saved the night of {_nice(earlier.night.date)}.")
+            return redirect("journal:history")
         form = NightForm(request.POST, user=request.user, tz=tz)
+        clash = nights.filter(date=_date_of(form)).first() if key and _date_of(form) else None
+        if clash:
+            # Saved on this phone while the night was logged elsewhere: show both, as
+            # for an edit made meanwhile, and overwrite neither.
+            return _conflict(request, clash, experiments)
         formset = _cramp_cards(request, form.instance, request.POST)
-        night = _save_night(request, form, formset, experiments)
+        night = _save_night(request, form, formset, experiments, key)
         if night:
             saved = f"Saved the night of {_nice(night.date)}."
             # History, where this lands, doesn't ask about experiments: the message says.
@@ -268,7 +291,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
         date = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         date = last_night(tz)
-    if nights.filter(date=date).exists():
+    if nights.filter(date=date).exists() and not is_shell(request):
         messages.info(request, f"You already logged the night of {_nice(date)}. Here it is.")
         return redirect("journal:night-edit", date=date)
 
@@ -290,6 +313,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
         creating=True,
         previous=previous,
         not_carried=bool(previous and tested),
+        offline_shell=is_shell(request),
     )
 
 
@@ -306,7 +330,7 @@ def night_edit(request: HttpRequest, date: dt.date) -> HttpResponse:
         form = NightForm(request.POST, instance=night, user=request.user, tz=tz)
         formset = _cramp_cards(request, night, request.POST)
         try:
-            saved = _save_night(request, form, formset, experiments)
+            saved = _save_night(request, form, formset, experiments, sent_key(request.POST))
         except Conflict:
             return _conflict(request, get_object_or_404(Night, pk=night.pk), experiments)
         if saved:
@@ -442,6 +466,7 @@ def _calendar_html(
 
 
 @login_required
+@offline_shell
 @never_cache
 def routine(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/routine.html", _tonight(request) | {"on_routine": True})
