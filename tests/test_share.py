@@ -435,3 +435,9 @@ def test_the_share_page_escapes_nothing_unsafe(alice_client, diary):
     Profile.objects.filter(user=diary).update(display_name="<b>Al</b>")
     page = alice_client.get("/summary/share/?start=2026-11-16&end=2026-11-29").content.decode()
     assert html.escape("<b>Al</b>") in page
+
+
+def test_opening_a_link_writes_nothing_but_its_count(client, token, diary):
+    Profile.objects.filter(user=diary).delete()  # as for an account made before profiles
+    assert client.get(f"/s/{token}/").status_code == 200
+    assert not Profile.objects.filter(user=diary).exists()

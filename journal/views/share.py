@@ -143,7 +143,8 @@ def _form(link: ShareLink, tz) -> ReportForm:
 @shared
 def shared_summary(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
     user = link.user
-    profile = Profile.for_user(user)
+    # Read, never created here: nothing a link opens may write the person's data.
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
     tz = profile.tzinfo
     version = Night.objects.for_user(user).data_version()
     body_context = summary_context(_form(link, tz), user, tz) | {
