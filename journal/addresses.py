@@ -10,6 +10,10 @@ from collections.abc import Collection
 # days) until the password is changed, so it must not sit in an access log. The page it
 # redirects to, /accounts/reset/<uidb64>/set-password/, carries no secret.
 _RESET_TOKEN = re.compile(r"(/accounts/reset/[^/\s]+/)(?!set-password/)[^/\s?]+")
+# /s/<token>/: a clinician's read-only link opens a summary of the person's diary to
+# whoever holds it (journal.sharing). Any path segment after /s/ is hidden, a mistyped or
+# guessed one too: over-hiding costs nothing.
+_SHARE_TOKEN = re.compile(r"(/s/)[^/\s?#]+")
 
 
 def is_ip(text: str) -> bool:
@@ -35,5 +39,5 @@ def client_address(remote_addr: str, forwarded_for: str, trusted_proxies: Collec
 
 
 def hide_secrets(text: str) -> str:
-    """A request line, path or URL with any password-reset token replaced by ***."""
-    return _RESET_TOKEN.sub(r"\1***", text)
+    """A request line, path or URL with any password-reset or share token replaced by ***."""
+    return _SHARE_TOKEN.sub(r"\1***", _RESET_TOKEN.sub(r"\1***", text))

@@ -31,6 +31,7 @@ from journal.models import (
     Experiment,
     Night,
     Profile,
+    ShareLink,
     Side,
 )
 from journal.stats import experiments as planning
@@ -743,4 +744,33 @@ class ImportedExperimentForm(forms.ModelForm):
             last = min(end, self.tonight - dt.timedelta(days=1))  # a stop is in the past
             if not start <= stopped <= last:
                 self.add_error("stopped_after", f"It must be between the first night and {last}.")
+        return data
+
+
+class ShareForm(forms.Form):
+    """How long a clinician's read-only link lasts, for the period the summary showed."""
+
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=ShareLink.MIN_DAYS,
+        max_value=ShareLink.MAX_DAYS,
+        initial=ShareLink.DEFAULT_DAYS,
+        help_text=f"From {ShareLink.MIN_DAYS} to {ShareLink.MAX_DAYS} days. You can revoke it "
+        "in Settings at any time.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    start = forms.DateField(widget=forms.HiddenInput)
+    end = forms.DateField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, last_night: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_night = last_night
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and not EARLIEST_DATE <= start <= end <= self.last_night + dt.timedelta(1):
+            raise forms.ValidationError(
+                "That period can’t be shared. Choose it again on the summary page."
+            )
         return data

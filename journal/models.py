@@ -690,3 +690,59 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"import waiting since {self.created:%Y-%m-%d %H:%M}"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def for_user(self, user) -> ShareLinkQuerySet:
+        return self.filter(user=user)
+
+    def active(self) -> ShareLinkQuerySet:
+        """Neither revoked nor expired (a password change is checked per link: is_open)."""
+        return self.filter(revoked_at__isnull=True, expires__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A read-only link to one period of a person's clinician summary (journal.sharing).
+
+    Only a hash of the link's token is kept, so the database alone cannot open it.
+    ``password_check`` is a keyed hash of the person's password hash when the link was
+    made: a new password (changed or reset) stops every older link.
+    """
+
+    MIN_DAYS, DEFAULT_DAYS, MAX_DAYS = 1, 7, 90
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    password_check = models.CharField(max_length=64)
+    start = models.DateField()
+    end = models.DateField()
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened = models.DateTimeField(null=True, blank=True)
+    times_opened = models.PositiveIntegerField(default=0)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lte=F("end")), name="sharelink_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires__gt=F("created")), name="sharelink_expires_after_created"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"summary {self.start} to {self.end}, until {self.expires:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()

@@ -32,6 +32,14 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/charts/<slug:name>.svg", views.chart, name="chart"),
     path("summary/", views.summary, name="summary"),
+    path("summary/share/", views.share_new, name="share-new"),
+    path("settings/shares/<int:pk>/revoke/", views.share_revoke, name="share-revoke"),
+    # A clinician's read-only link: any token reaches the view, which answers every one
+    # that does not open with the same 404 (journal.views.share).
+    path("s/<str:token>/", views.shared_summary, name="shared"),
+    path("s/<str:token>/nights.csv", views.shared_nights, name="shared-nights"),
+    path("s/<str:token>/episodes.csv", views.shared_episodes, name="shared-episodes"),
+    path("s/<str:token>/charts/<slug:name>.svg", views.shared_chart, name="shared-chart"),
     path("export/", views.export_page, name="export"),
     path("export/nights.csv", views.export_nights, name="export-nights"),
     path("export/episodes.csv", views.export_episodes, name="export-episodes"),

@@ -408,6 +408,13 @@ LOGGING = {
         "django": {"level": "INFO"},
         # A failed request's traceback without exception messages, which can quote data.
         "django.request": {"filters": ["hide_exception_text"]},
+        # runserver's request lines: no reset or share token (journal.addresses).
+        "django.server": {
+            "handlers": ["stderr"],
+            "filters": ["hide_exception_text"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.db.backends": {"level": "INFO"},
         # django-axes repeats what nightleg.auth says, with the name and address masked.
         "axes": {"level": "ERROR"},

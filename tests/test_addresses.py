@@ -41,7 +41,15 @@ def test_without_trusted_proxies_the_header_is_never_believed():
         ("/accounts/reset/MQ/set-password/", "/accounts/reset/MQ/set-password/"),
         ("/accounts/reset/done/", "/accounts/reset/done/"),
         ("GET /nights/2026-11-20/ HTTP/1.1", "GET /nights/2026-11-20/ HTTP/1.1"),
+        ("GET /s/Ab-c_9x/ HTTP/1.1", "GET /s/***/ HTTP/1.1"),
+        ("/s/Ab-c_9x/nights.csv", "/s/***/nights.csv"),
+        (
+            "https://n.example/s/Ab-c_9x/charts/cramps.svg?v=1",
+            "https://n.example/s/***/charts/cramps.svg?v=1",
+        ),
+        ("Not Found: /s/Ab%20c", "Not Found: /s/***"),
+        ("/static/css/print.css", "/static/css/print.css"),
     ],
 )
-def test_password_reset_tokens_are_hidden(text, expected):
+def test_password_reset_and_share_tokens_are_hidden(text, expected):
     assert hide_secrets(text) == expected

@@ -276,6 +276,18 @@ def test_the_access_log_shows_the_client_and_hides_reset_tokens(served):
     assert re.search(r'fwd=198\.51\.100\.4 "GET /accounts/reset/MQ/\*\*\*/ HTTP/1\.1"', text)
 
 
+def test_the_access_log_hides_share_tokens(served):
+    token = "Sh4re-" + "t0ken_" * 7  # as long as a real one, and as easy to spot
+    served.request("GET", f"/s/{token}/nights.csv")
+    for _ in range(100):  # bounded: the line is written just after the response
+        text = served.log.read_text()
+        if '"GET /s/***/nights.csv HTTP/1.1" 404' in text:
+            break
+        time.sleep(0.05)
+    assert '"GET /s/***/nights.csv HTTP/1.1" 404' in text
+    assert "t0ken_" not in text
+
+
 def test_four_long_imports_leave_the_site_answering(served):
     """Each import of a 20-year journal keeps a thread busy for seconds; meanwhile the
     health check and another person's morning log still answer, again and again, while

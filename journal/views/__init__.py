@@ -25,6 +25,14 @@ from journal.views.profile import (
     signup,
 )
 from journal.views.reports import chart, reports
+from journal.views.share import (
+    share_new,
+    share_revoke,
+    shared_chart,
+    shared_episodes,
+    shared_nights,
+    shared_summary,
+)
 from journal.views.summary import summary
 
 __all__ = [
@@ -58,6 +66,12 @@ __all__ = [
     "service_worker",
     "set_theme",
     "settings_view",
+    "share_new",
+    "share_revoke",
+    "shared_chart",
+    "shared_episodes",
+    "shared_nights",
+    "shared_summary",
     "signup",
     "summary",
 ]

@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from journal import sharing
 from journal.auth import remember_device
 from journal.forms import PasswordChangeForm, ProfileForm, SignupForm
+from journal.models import ShareLink
 
 log = logging.getLogger("nightleg.auth")
 
@@ -34,7 +36,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             return redirect("journal:settings")
     else:
         form = ProfileForm(instance=profile)
-    return render(request, "journal/settings.html", {"form": form})
+    links = ShareLink.objects.for_user(request.user).order_by("-created")
+    share_links = [(link, sharing.is_open(link)) for link in links.select_related("user")]
+    return render(request, "journal/settings.html", {"form": form, "share_links": share_links})
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,59 +2,25 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from journal import stats
 from journal.dates import last_night, local_today
 from journal.forms import ReportForm
-from journal.models import CrampEpisode, Experiment, Muscle, Night, Side
+from journal.models import Experiment
+from journal.summary_data import summary_context
 from journal.views.reports import cached_body, leave_for_charts, report_form
 
 SUMMARY_PERIOD = "4"  # weeks, unless the query string asks for another period
 
 
-def _experiments(user, start, end, tz) -> list[tuple[Experiment, object]]:
-    """The experiments with nights in the period, with their results so far."""
-    lately = last_night(tz)
-    return [
-        (e, result)
-        for e, result in Experiment.objects.for_user(user).order_by("start").with_results(lately)
-        if e.start <= min(end, lately) and e.last_counted >= start
-    ]
-
-
 def _summary_context(form: ReportForm, user, version: str, tz) -> dict:
-    start, end = form.range
-    nights = Night.objects.for_user(user).between(start, end).stats_data()
-    # One more query whatever the length of the diary: no per-night lookups.
-    episodes = CrampEpisode.objects.filter(night__user=user, night__date__range=(start, end))
-    durations: list[float] = []
-    locations: Counter[tuple[str, str]] = Counter()
-    for muscle, side, minutes in episodes.order_by().values_list(
-        "muscle", "side", "duration_minutes"
-    ):
-        locations[muscle, side] += 1
-        if minutes is not None:
-            durations.append(float(minutes))
-    measures = stats.summary_measures(nights, durations, dict(locations), start, end)
-    weeks = stats.weekly(nights, start, end)
-    leave_for_charts(user, (start, end), version, weeks=[w.as_plain() for w in weeks])
-    return {
-        "form": form,
-        "query": form.query(),
-        "s": measures,
-        "muscles": [(Muscle(m).label, n) for m, n in measures.muscles],
-        "sides": [(Side(side).label, n) for side, n in measures.sides],
-        "weeks": weeks,
-        "flags": stats.clinician_flags(nights, weeks),
-        "thresholds": stats,
-        "experiments": _experiments(user, start, end, tz),
-    }
+    context = summary_context(form, user, tz)
+    weeks = [w.as_plain() for w in context["weeks"]]
+    leave_for_charts(user, form.range, version, weeks=weeks)
+    return context
 
 
 @login_required

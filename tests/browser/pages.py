@@ -18,8 +18,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
+from journal import sharing
 from journal.dates import last_night
-from journal.models import Experiment, Night
+from journal.models import Experiment, Night, ShareLink
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, make_episode, make_experiment, make_night
 
@@ -407,6 +408,53 @@ def _password_changed(page: Page, user: User) -> None:
     page.locator("#id_new_password2").fill("a-new-and-longer-passphrase")
     page.get_by_role("button", name="Change password").click()
     expect(page).to_have_url(re.compile(r"/accounts/password_change/done/$"))
+
+
+def _shared_link(user: User) -> str:
+    """A link to the last four weeks of six varied ones, opened twice."""
+    end = _six_varied_weeks(user)
+    token, link = sharing.create_link(user, end - dt.timedelta(days=27), end, 7)
+    ShareLink.objects.filter(pk=link.pk).update(times_opened=2, last_opened=link.created)
+    return token
+
+
+@_page("share the summary")
+def _share_new(page: Page, user: User) -> None:
+    page.goto("/summary/")
+    page.get_by_role("link", name="Share with my clinician").click()
+    expect(page.get_by_label("Valid for (days)")).to_have_value("7")
+
+
+@_page("share link made")
+def _share_made(page: Page, user: User) -> None:
+    _share_new(page, user)
+    page.get_by_role("button", name="Make the link").click()
+    expect(page.locator("#share-link svg")).to_be_visible()
+
+
+@_page("settings with shared links")
+def _settings_shared(page: Page, user: User) -> None:
+    _shared_link(user)
+    page.goto("/settings/#shared-links")
+    expect(page.locator("#shared-links li")).to_have_count(1)
+
+
+@_page("revoke a shared link")
+def _share_revoke(page: Page, user: User) -> None:
+    _shared_link(user)
+    page.goto("/settings/")
+    page.get_by_role("link", name=re.compile("^Revoke")).click()
+
+
+@_page("shared summary, opened by a clinician", logged_in=False)
+def _shared_summary(page: Page, user: User) -> None:
+    page.goto(f"/s/{_shared_link(user)}/")
+    _charts_all_load(page)
+
+
+@_page("shared link that no longer opens", logged_in=False)
+def _shared_gone(page: Page, user: User) -> None:
+    page.goto(f"/s/{sharing.new_token()}/")
 
 
 def open_page(name: str, page: Page, user: User, live_server) -> None:
