@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0006_counts_may_be_unknown'),
+        ('journal', '0007_offline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
