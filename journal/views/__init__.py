@@ -23,6 +23,7 @@ from journal.views.profile import (
     settings_view,
     signup,
 )
+from journal.views.reminders import reminder_calendar_file, reminder_unsubscribe, reminders
 from journal.views.reports import chart, reports
 from journal.views.summary import summary
 
@@ -50,6 +51,9 @@ __all__ = [
     "night_new",
     "password_change",
     "password_reset",
+    "reminder_calendar_file",
+    "reminder_unsubscribe",
+    "reminders",
     "reports",
     "routine",
     "set_theme",
