@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 import zoneinfo
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -304,8 +314,104 @@ def test_it_needs_the_sites_address(settings):
 
 
 def test_on_sqlite_it_says_to_run_one_copy(db):
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         pytest.skip("the warning is for SQLite")
     assert "run only one copy" in send()
+
+
+# Two real send_reminders processes on PostgreSQL, sharing one queue of due reminders.
+PEOPLE = 500
+WAIT = 180  # seconds, at most, for anything the processes do
+
+
+def _wait_for(condition, what: str, procs: list[subprocess.Popen], logs: list[Path]) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            tails = "\n---\n".join(log.read_text()[-2000:] for log in logs)
+            pytest.fail(f"gave up waiting for {what}:\n{tails}")
+        time.sleep(0.1)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (make test-postgres): SQLite has no row locks, so only one "
+    "copy of send_reminders may run on it",
+)
+def test_two_processes_send_each_of_500_due_reminders_exactly_once(
+    transactional_db, smtp_server: Inbox, tmp_path: Path
+):
+    users = User.objects.bulk_create(
+        User(username=f"person{i}", email=f"person{i}@example.com") for i in range(PEOPLE)
+    )
+    Profile.objects.bulk_create(Profile(user=u, time_zone="UTC") for u in users)
+    # Due at 00:00 UTC today, about last night; not yet due until both processes run.
+    today = timezone.now().date()
+    later = timezone.now() + dt.timedelta(days=1)
+    Reminder.objects.bulk_create(
+        Reminder(
+            user=u, enabled=True, at=dt.time(0), night=today - dt.timedelta(days=1), next_due=later
+        )
+        for u in users
+    )
+
+    test_database = connection.settings_dict["NAME"]
+    url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{quote(test_database)}")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nightleg.settings",  # the real SMTP backend
+        "DATABASE_URL": url.geturl(),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.controller.port),
+        "EMAIL_USE_TLS": "0",
+        "NIGHTLEG_SITE_URL": SITE,
+    }
+    command = [sys.executable, "manage.py", "send_reminders", "--interval", "0.2"]
+    logs = [tmp_path / f"sender{n}.log" for n in (1, 2)]
+    procs = []
+    try:
+        for log in logs:
+            with log.open("w") as out:
+                procs.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=settings.BASE_DIR,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        _wait_for(
+            lambda: all("now running" in log.read_text() for log in logs),
+            "both processes to start",
+            procs,
+            logs,
+        )
+        Reminder.objects.update(next_due=timezone.now())  # all 500 due at once
+        _wait_for(
+            lambda: ReminderSent.objects.count() == PEOPLE and len(smtp_server.messages) >= PEOPLE,
+            "every reminder to be sent",
+            procs,
+            logs,
+        )
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            assert proc.wait(timeout=WAIT) == 0
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    counts = Counter(smtp_server.recipients)
+    assert len(counts) == PEOPLE
+    twice = {who: n for who, n in counts.items() if n != 1}
+    assert not twice, f"{len(twice)} people got more than one reminder"
+    assert ReminderSent.objects.count() == PEOPLE
+    outputs = [log.read_text() for log in logs]
+    sent = [sum(map(int, re.findall(r"sent (\d+) reminder", text))) for text in outputs]
+    assert sum(sent) == PEOPLE
+    assert all(sent), f"one process did all the work {sent}: the race wasn't tested"
+    assert all("stopped" in text for text in outputs)
+    assert not Reminder.objects.due(timezone.now()).exists()

@@ -85,7 +85,10 @@ class Command(BaseCommand):
         self.stdout.write("send_reminders is now running")
         rounds = 0
         while not self.stopping.is_set():
-            close_old_connections()  # a connection idle for a minute may have gone away
+            # A connection idle for a minute may have gone away. (Not inside a transaction,
+            # as under a test, which this would close as "unusable".)
+            if not connection.in_atomic_block:
+                close_old_connections()
             sent = 0
             while not self.stopping.is_set():
                 outcome = self.handle_one()
