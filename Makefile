@@ -24,7 +24,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	@echo "Nightleg is running at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The morning reminders in the background (mailed to this console, as there is no mail
+	@# server in development); the trap stops them with the server, on Ctrl+C or otherwise.
+	$(DEV_ENV) NIGHTLEG_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py send_reminders & \
+	  reminders=$$!; trap 'kill $$reminders 2>/dev/null' EXIT INT TERM; \
+	  $(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode: collectstatic, migrate, gunicorn. Needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS in the environment or in .env (see .env.example and the README).

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from journal.models import CrampEpisode, Experiment, Night, Profile
+from journal.models import CrampEpisode, Experiment, Night, Profile, Reminder
 
 
 class CrampEpisodeInline(admin.TabularInline):
@@ -37,3 +37,13 @@ class ExperimentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # a plan is drawn by the planner, never typed in
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    # Failures in a row show a mail server, or an address, that refuses the reminders.
+    list_display = ["user", "enabled", "at", "next_due", "night", "failures"]
+    list_filter = ["enabled"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["next_due", "night", "failures"]  # send_reminders keeps these

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from journal import auth, csvio, stats
+from journal import reminders as reminder_schedule
 from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
@@ -31,6 +32,7 @@ from journal.models import (
     Experiment,
     Night,
     Profile,
+    Reminder,
     ShareLink,
     Side,
 )
@@ -774,3 +776,53 @@ class ShareForm(forms.Form):
                 "That period can’t be shared. Choose it again on the summary page."
             )
         return data
+
+
+class ReminderForm(forms.ModelForm):
+    """The morning reminder, and the email address it goes to (the account's own)."""
+
+    days = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=list(enumerate(reminder_schedule.DAY_NAMES)),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="On these mornings",
+    )
+    email = forms.EmailField(
+        required=False,
+        label="Email address",
+        help_text="Reminders go here. It is also where a forgotten-password link is sent.",
+    )
+
+    class Meta:
+        model = Reminder
+        fields = ["enabled", "at", "channel"]  # and days, a bit mask the form can't map
+        labels = {"enabled": "Remind me to log last night", "at": "At (your time)"}
+        widgets = {"at": _time_input(), "channel": forms.RadioSelect}
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["channel"].label = "By"
+        self.fields["email"].initial = user.email
+        self.initial["days"] = reminder_schedule.days_of(self.instance.days)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("enabled"):
+            if not data.get("days"):
+                self.add_error("days", "Choose at least one morning.")
+            if not data.get("email"):
+                self.add_error("email", "Reminders need an email address to go to.")
+        return data
+
+    def save(self, commit: bool = True) -> Reminder:
+        reminder = super().save(commit=False)
+        reminder.user = self.user
+        reminder.days = reminder_schedule.days_mask(self.cleaned_data["days"])
+        if commit:
+            reminder.save()
+            if self.cleaned_data["email"] != self.user.email:
+                self.user.email = self.cleaned_data["email"]
+                self.user.save(update_fields=["email"])
+        return reminder

@@ -14,6 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import reminders as schedule
 from journal.stats import NightData
 from journal.stats import experiments as planning
 from journal.stats.nights import relaxed
@@ -746,3 +747,67 @@ class ShareLink(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires <= timezone.now()
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+
+
+class ReminderQuerySet(models.QuerySet):
+    def due(self, now: dt.datetime) -> ReminderQuerySet:
+        return self.filter(enabled=True, next_due__lte=now)
+
+
+class Reminder(models.Model):
+    """A person's morning reminder to log last night: when, on which days, and how.
+
+    next_due is the moment (UTC) of the next attempt and `night` the night it asks about;
+    a failed attempt moves next_due by the back-off but keeps the night. send_reminders
+    keeps both up to date; the settings page sets them when the schedule changes.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder"
+    )
+    enabled = models.BooleanField(default=False)
+    at = models.TimeField("time", default=schedule.DEFAULT_TIME)
+    days = models.PositiveSmallIntegerField(default=schedule.EVERY_DAY)  # bit 0 is Monday
+    channel = models.CharField(
+        max_length=16, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
+    next_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    night = models.DateField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)  # in a row, for the back-off
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        constraints = [_in_range("days", 0, schedule.EVERY_DAY)]
+
+    def __str__(self) -> str:
+        return f"reminder at {self.at:%H:%M} for {self.user}"
+
+    def schedule_next(self, after: dt.datetime, tz: zoneinfo.ZoneInfo) -> None:
+        """Point next_due and night at the first chosen morning after `after`."""
+        due = schedule.next_due(after, self.at, self.days, tz)
+        self.next_due, self.night = (due.at, due.night) if due else (None, None)
+        self.failures = 0
+
+
+class ReminderSent(models.Model):
+    """A reminder that went out: at most one per person and night, which the database
+    enforces, so even two senders racing can't record a second one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    night = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "night"], name="one_reminder_per_night")
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder for the night of {self.night} to {self.user}"

@@ -55,5 +55,16 @@ urlpatterns = [
     path("experiments/<int:pk>/delete/", views.experiment_delete, name="experiment-delete"),
     path("routine/", views.routine, name="routine"),
     path("settings/", views.settings_view, name="settings"),
+    path("settings/reminders/", views.reminders, name="reminders"),
+    path(
+        "settings/reminders/calendar.ics",
+        views.reminder_calendar_file,
+        name="reminder-calendar",
+    ),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        views.reminder_unsubscribe,
+        name="reminder-unsubscribe",
+    ),
     path("appearance/", views.set_theme, name="theme"),
 ]

@@ -381,6 +381,15 @@ else:
 PASSWORD_RESET_BY_MAIL = bool(EMAIL_HOST) or DEBUG
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Nightleg <nightleg@localhost>")
 
+# Reminder mails (manage.py send_reminders) are sent without a request to take the host
+# from, so their links need the address people open Nightleg at, e.g. https://nightleg.example.org.
+SITE_URL = os.environ.get("NIGHTLEG_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+SITE_URL = SITE_URL.strip().rstrip("/")
+if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"NIGHTLEG_SITE_URL must start with https://, not {SITE_URL!r}")
+# Seconds before a mail server that doesn't answer counts as down (Django waits forever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+
 # Logs go to stderr (gunicorn and systemd's journal collect them). journal.auth writes one
 # line per sign-in, failure, lock-out and sign-out with the username and address. Nothing
 # else in Nightleg logs request data; SQL (which carries notes and health values as

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from journal.models import CrampEpisode, Experiment, Night, Profile
+from tests.smtp import smtp_inbox, smtp_port, smtp_server  # noqa: F401 (fixtures)
 
 PASSWORD = "correct-horse-battery"
 

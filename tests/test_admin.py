@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from journal.models import Reminder
 from tests.conftest import make_episode, make_experiment, make_night
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +36,13 @@ def test_an_experiments_plan_and_seed_cant_be_changed_in_the_admin(alice):
     assert str(experiment.seed) in html
     assert 'name="seed"' not in html
     assert 'name="stopped_after"' in html
+
+
+def test_the_admin_lists_reminders_with_their_failures(alice):
+    Reminder.objects.create(user=alice, enabled=True, failures=3)
+    admin = User.objects.create_superuser("admin", "admin@example.com", "admin-password-1")
+    client = Client()
+    client.force_login(admin)
+    response = client.get("/admin/journal/reminder/")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1

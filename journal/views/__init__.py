@@ -24,6 +24,7 @@ from journal.views.profile import (
     settings_view,
     signup,
 )
+from journal.views.reminders import reminder_calendar_file, reminder_unsubscribe, reminders
 from journal.views.reports import chart, reports
 from journal.views.share import (
     share_new,
@@ -61,6 +62,9 @@ __all__ = [
     "night_new",
     "password_change",
     "password_reset",
+    "reminder_calendar_file",
+    "reminder_unsubscribe",
+    "reminders",
     "reports",
     "routine",
     "service_worker",

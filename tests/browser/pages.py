@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from journal import sharing
 from journal.dates import last_night
 from journal.models import Experiment, Night, ShareLink
+from journal.reminder_mail import unsubscribe_token
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, make_episode, make_experiment, make_night
 
@@ -393,6 +394,36 @@ def _routine(page: Page, user: User) -> None:
 @_page("settings")
 def _settings(page: Page, user: User) -> None:
     page.goto("/settings/")
+
+
+@_page("reminders")
+def _reminders(page: Page, user: User) -> None:
+    # Turned on and saved, so the page shows the next reminder and the success message.
+    page.goto("/settings/reminders/")
+    page.get_by_label("Remind me to log last night").check()
+    page.get_by_role("button", name="Save reminder").click()
+    expect(page.get_by_text("Reminders on.")).to_be_visible()
+
+
+@_page("reminders without an email address")
+def _reminders_no_email(page: Page, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(email="")
+    page.goto("/settings/reminders/")
+    page.get_by_label("Remind me to log last night").check()
+    page.get_by_role("button", name="Save reminder").click()
+    expect(page.get_by_text("Reminders need an email address to go to.")).to_be_visible()
+
+
+@_page("stop reminders", logged_in=False)
+def _unsubscribe(page: Page, user: User) -> None:
+    page.goto(f"/reminders/unsubscribe/{unsubscribe_token(user)}/")
+
+
+@_page("reminders stopped", logged_in=False)
+def _unsubscribed(page: Page, user: User) -> None:
+    page.goto(f"/reminders/unsubscribe/{unsubscribe_token(user)}/")
+    page.get_by_role("button", name="Stop reminders").click()
+    expect(page.get_by_role("heading", name="Reminders stopped")).to_be_visible()
 
 
 @_page("password change")
