@@ -15,7 +15,7 @@ from journal.views.exports import (
 )
 from journal.views.health import healthz
 from journal.views.imports import import_csv
-from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
+from journal.views.nights import history, home, night_delete, night_edit, night_new
 from journal.views.profile import (
     login_view,
     password_change,
@@ -24,6 +24,7 @@ from journal.views.profile import (
     signup,
 )
 from journal.views.reports import chart, reports
+from journal.views.routine import routine, routine_done, routine_drinks
 from journal.views.summary import summary
 
 __all__ = [
@@ -52,6 +53,8 @@ __all__ = [
     "password_reset",
     "reports",
     "routine",
+    "routine_done",
+    "routine_drinks",
     "set_theme",
     "settings_view",
     "signup",

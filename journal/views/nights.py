@@ -24,6 +24,7 @@ from journal.models import (
     HABIT_FIELDS,
     TESTED_FIELDS,
     CrampEpisode,
+    Evening,
     Experiment,
     Night,
     covering,
@@ -280,6 +281,11 @@ def night_new(request: HttpRequest) -> HttpResponse:
     tested = TESTED_FIELDS[experiment.habit] if experiment else ()
     if previous:
         initial |= {name: getattr(previous, name) for name in HABIT_FIELDS if name not in tested}
+    # What the person recorded that evening (the bedtime routine) is this night's own, so
+    # it goes over what carries over, experiment or not.
+    evening = Evening.objects.for_user(request.user).filter(date=date).first()
+    from_evening = evening.morning_initial() if evening else {}
+    initial |= from_evening
     form = NightForm(initial=initial, user=request.user, tz=tz)
     formset = _cramp_cards(request, form.instance)
     return _night_page(
@@ -290,6 +296,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
         creating=True,
         previous=previous,
         not_carried=bool(previous and tested),
+        from_evening=bool(from_evening),
     )
 
 
@@ -439,9 +446,3 @@ def _calendar_html(
         )
 
     return mark_safe(cache.get_or_set(key, draw, CALENDAR_CACHE_SECONDS))  # our template's
-
-
-@login_required
-@never_cache
-def routine(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/routine.html", _tonight(request) | {"on_routine": True})
