@@ -38,5 +38,10 @@ NIGHT_ENDS = dt.time(6)
 def this_evening(tz: zoneinfo.ZoneInfo) -> dt.date:
     """The night under way or about to begin, as "tonight" in an experiment's plan:
     today's, but before 06:00 still yesterday's, for someone not yet in bed at 00:30."""
-    now = timezone.now().astimezone(tz)
-    return now.date() - dt.timedelta(days=1) if now.time() < NIGHT_ENDS else now.date()
+    return evening_of(timezone.now(), tz)
+
+
+def evening_of(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.date:
+    """this_evening, as it was at ``moment``: for something done then and sent later."""
+    local = moment.astimezone(tz)
+    return local.date() - dt.timedelta(days=1) if local.time() < NIGHT_ENDS else local.date()

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.forms import inlineformset_factory
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from journal import auth, csvio, stats
@@ -22,13 +23,17 @@ from journal.dates import EVENING_STARTS, latest_loggable_night
 from journal.models import (
     EARLIEST_DATE,
     EPISODE_FIELDS,
+    EVENING_DRINK_FIELDS,
     EXPERIMENT_NIGHT_FIELDS,
     MAX_DRINKS,
     MAX_GLASSES,
     MAX_MINUTES,
     MAX_SEVERITY,
     NIGHT_FIELDS,
+    ROUTINE_STRETCHES,
+    STRETCHES,
     CrampEpisode,
+    Evening,
     Experiment,
     Night,
     Profile,
@@ -826,3 +831,52 @@ class ReminderForm(forms.ModelForm):
                 self.user.email = self.cleaned_data["email"]
                 self.user.save(update_fields=["email"])
         return reminder
+
+
+class RoutineDoneForm(forms.Form):
+    """A finished guided routine, as its page's script sends it (perhaps late: offline)."""
+
+    # How long a save may arrive after the routine: offline overnight, sent next morning.
+    LATE = dt.timedelta(hours=36)
+    EARLY = dt.timedelta(minutes=10)  # a phone's clock a little ahead of the server's
+
+    run = forms.UUIDField()
+    seconds = forms.IntegerField(min_value=1, max_value=MAX_MINUTES * 60)
+    stretches = forms.MultipleChoiceField(
+        choices=[(name, label) for name, label in STRETCHES if name in ROUTINE_STRETCHES]
+    )
+    finished_at = forms.DateTimeField()
+
+    def clean_finished_at(self) -> dt.datetime:
+        at = self.cleaned_data["finished_at"]
+        now = timezone.now()
+        if not now - self.LATE <= at <= now + self.EARLY:
+            raise forms.ValidationError("That routine’s time is too far from now to save.")
+        return at
+
+
+class EveningDrinksForm(forms.ModelForm):
+    """Tonight’s caffeine and alcohol, answered after the routine: optional, each."""
+
+    class Meta:
+        model = Evening
+        fields = list(EVENING_DRINK_FIELDS)
+        labels = NightForm.Meta.labels
+        help_texts = {"alcohol_drinks": NightForm.Meta.help_texts["alcohol_drinks"]}
+        widgets = {
+            "last_caffeine_at": _time_input(),
+            "last_alcohol_at": _time_input(),
+            "caffeine_drinks": _number_input(0, MAX_DRINKS),
+            "alcohol_drinks": _number_input(0, MAX_DRINKS, step="0.5"),
+        }
+        error_messages = {
+            name: NightForm.Meta.error_messages[name] for name in EVENING_DRINK_FIELDS
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("caffeine_drinks") == 0:
+            data["last_caffeine_at"] = None
+        if data.get("alcohol_drinks") == 0:
+            data["last_alcohol_at"] = None
+        return data

@@ -811,3 +811,121 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"reminder for the night of {self.night} to {self.user}"
+
+
+# The stretches the guided routine leads, in its order: the article's five.
+ROUTINE_STRETCHES = tuple(name for name, _ in STRETCHES[:5])
+# The evening's answers that the morning log of its night starts from.
+EVENING_DRINK_FIELDS = ("caffeine_drinks", "last_caffeine_at", "alcohol_drinks", "last_alcohol_at")
+
+
+def whole_minutes(seconds: int) -> int:
+    """Rounded up: 6 minutes 15 seconds of stretching is 7, never shown as less."""
+    return -(-seconds // 60)
+
+
+class EveningQuerySet(models.QuerySet):
+    def for_user(self, user) -> EveningQuerySet:
+        return self.filter(user=user)
+
+
+class Evening(models.Model):
+    """What a person recorded on an evening before logging its night: the guided
+    routine's stretching and the drinks answered after it.
+
+    Not a Night: a night saved in the evening would read as logged (the calendar, the
+    statistics would count it as cramp-free, a reminder would skip it) before it has
+    happened. The morning log of the same date starts from it instead.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evenings"
+    )
+    date = models.DateField(help_text="The evening, as the night that follows it is dated.")
+    # Seconds, not minutes: two routines of 6½ minutes are 13 minutes, not 14. None: no
+    # routine done this evening (only the drinks answered).
+    stretch_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=_range(0, MAX_MINUTES * 60)
+    )
+    stretch_calf_wall = models.BooleanField(STRETCHES[0][1], default=False)
+    stretch_calf_towel = models.BooleanField(STRETCHES[1][1], default=False)
+    stretch_hamstring = models.BooleanField(STRETCHES[2][1], default=False)
+    stretch_quadriceps = models.BooleanField(STRETCHES[3][1], default=False)
+    stretch_hip_flexor = models.BooleanField(STRETCHES[4][1], default=False)
+    # None: not answered, so the morning log keeps what it would have shown.
+    caffeine_drinks = models.PositiveSmallIntegerField(
+        "caffeinated drinks", null=True, blank=True, validators=_range(0, MAX_DRINKS)
+    )
+    last_caffeine_at = models.TimeField("time of the last one", null=True, blank=True)
+    alcohol_drinks = models.DecimalField(
+        "alcoholic drinks (standard drinks)",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_range(Decimal(0), Decimal(MAX_DRINKS)),
+    )
+    last_alcohol_at = models.TimeField("time of the last one", null=True, blank=True)
+    # The routines already counted, by the id each run of the page draws: a save sent
+    # again (the phone was offline, or the answer was lost) is not added twice.
+    runs = models.JSONField(default=list, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EveningQuerySet.as_manager()
+
+    MAX_RUNS = 20  # a bound on the list above; nobody does the routine 20 times a night
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_evening_per_user_per_date"),
+            _in_range("stretch_seconds", 0, MAX_MINUTES * 60),
+            _in_range("caffeine_drinks", 0, MAX_DRINKS),
+            _in_range("alcohol_drinks", 0, MAX_DRINKS),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evening of {self.date:%Y-%m-%d}"
+
+    @property
+    def stretch_minutes(self) -> int | None:
+        return None if self.stretch_seconds is None else whole_minutes(self.stretch_seconds)
+
+    @property
+    def stretches_done(self) -> list[str]:
+        return [name for name in ROUTINE_STRETCHES if getattr(self, name)]
+
+    def add_routine(self, run: str, seconds: int, done: Iterable[str], at: dt.datetime) -> bool:
+        """Count one finished routine; False if this run was already counted.
+
+        A second routine on the same evening adds its time and stretches: both were done.
+        """
+        if run in self.runs or len(self.runs) >= self.MAX_RUNS:
+            return False
+        self.runs = [*self.runs, run]
+        self.stretch_seconds = min((self.stretch_seconds or 0) + seconds, MAX_MINUTES * 60)
+        for name in done:
+            setattr(self, name, True)
+        self.done_at = at
+        return True
+
+    def morning_initial(self) -> dict:
+        """What the morning log of this night starts with, over what carries over from
+        the night before: the routine's stretching (the whole of it: minutes and which
+        stretches, no others) and each drinks answer given."""
+        initial: dict = {}
+        if self.stretch_seconds is not None:
+            initial["stretch_minutes"] = self.stretch_minutes
+            initial |= {name: getattr(self, name, False) for name, _ in STRETCHES}
+        for name in EVENING_DRINK_FIELDS:
+            if getattr(self, name) is not None:
+                initial[name] = getattr(self, name)
+        # A drinks count of 0 has no time of the last one, whatever the night before had.
+        for count, last in (
+            ("caffeine_drinks", "last_caffeine_at"),
+            ("alcohol_drinks", "last_alcohol_at"),
+        ):
+            if initial.get(count) == 0:
+                initial[last] = None
+        return initial

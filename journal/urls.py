@@ -54,6 +54,8 @@ urlpatterns = [
     path("experiments/<int:pk>/stop/", views.experiment_stop, name="experiment-stop"),
     path("experiments/<int:pk>/delete/", views.experiment_delete, name="experiment-delete"),
     path("routine/", views.routine, name="routine"),
+    path("routine/done/", views.routine_done, name="routine-done"),
+    path("routine/drinks/", views.routine_drinks, name="routine-drinks"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/reminders/", views.reminders, name="reminders"),
     path(

@@ -15,7 +15,7 @@ from journal.views.exports import (
 )
 from journal.views.health import healthz
 from journal.views.imports import import_csv
-from journal.views.nights import history, home, night_delete, night_edit, night_new, routine
+from journal.views.nights import history, home, night_delete, night_edit, night_new
 from journal.views.offline import logout, manifest, service_worker
 from journal.views.profile import (
     login_view,
@@ -26,6 +26,7 @@ from journal.views.profile import (
 )
 from journal.views.reminders import reminder_calendar_file, reminder_unsubscribe, reminders
 from journal.views.reports import chart, reports
+from journal.views.routine import routine, routine_done, routine_drinks
 from journal.views.share import (
     share_new,
     share_revoke,
@@ -67,6 +68,8 @@ __all__ = [
     "reminders",
     "reports",
     "routine",
+    "routine_done",
+    "routine_drinks",
     "service_worker",
     "set_theme",
     "settings_view",

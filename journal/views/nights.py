@@ -25,6 +25,7 @@ from journal.models import (
     HABIT_FIELDS,
     TESTED_FIELDS,
     CrampEpisode,
+    Evening,
     Experiment,
     Night,
     SentKey,
@@ -303,6 +304,11 @@ def night_new(request: HttpRequest) -> HttpResponse:
     tested = TESTED_FIELDS[experiment.habit] if experiment else ()
     if previous:
         initial |= {name: getattr(previous, name) for name in HABIT_FIELDS if name not in tested}
+    # What the person recorded that evening (the bedtime routine) is this night's own, so
+    # it goes over what carries over, experiment or not.
+    evening = Evening.objects.for_user(request.user).filter(date=date).first()
+    from_evening = evening.morning_initial() if evening else {}
+    initial |= from_evening
     form = NightForm(initial=initial, user=request.user, tz=tz)
     formset = _cramp_cards(request, form.instance)
     return _night_page(
@@ -314,6 +320,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
         previous=previous,
         not_carried=bool(previous and tested),
         offline_shell=is_shell(request),
+        from_evening=bool(from_evening),
     )
 
 
@@ -463,10 +470,3 @@ def _calendar_html(
         )
 
     return mark_safe(cache.get_or_set(key, draw, CALENDAR_CACHE_SECONDS))  # our template's
-
-
-@login_required
-@offline_shell
-@never_cache
-def routine(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/routine.html", _tonight(request) | {"on_routine": True})
