@@ -73,6 +73,8 @@ SHOTS = (
     Shot("experiment-delete", "Delete an experiment", "journal:experiment-delete", ("pk",)),
     Shot("summary", "For your doctor", "journal:summary"),
     Shot("routine", "Stretch guide", "journal:routine"),
+    Shot("reminders", "Morning reminder", "journal:reminders"),
+    Shot("share-new", "Share with my clinician", "journal:share-new"),
     Shot("settings", "Settings", "journal:settings"),
     Shot("account", "Your data", "journal:account"),
     Shot("import", "Import", "journal:import"),

@@ -12,7 +12,7 @@ from journal import urls
 from scripts import screenshots
 
 # URL arguments that are not one of the demo's ids.
-OTHER_ARGUMENTS = {"name": "cramps"}  # a chart's
+OTHER_ARGUMENTS = {"name": "cramps", "token": "not-a-token"}  # a chart's; a link nobody has
 
 
 def _pages_of_the_demo() -> set[str]:
