@@ -497,6 +497,9 @@ def open_page(name: str, page: Page, user: User, live_server) -> None:
         log_in(page, user, live_server)
     opener(page, user)
     expect(page.locator("main h1")).to_be_visible()
+    # A page reached by submitting a form can show its heading before its stylesheet has
+    # arrived; measuring then reads the browser's defaults. "load" waits for the styles.
+    page.wait_for_load_state("load")
     if logged_in:
         assert "/accounts/login/" not in page.url, f"{name}: was sent to log in"
 
